@@ -1,0 +1,177 @@
+"""The `plainhealth` command: what patients' clinics, educators and developers run."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError
+
+
+def _cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.training import TrainingError, ensure_model
+
+    try:
+        result = ensure_model(settings, force=args.force)
+    except TrainingError as exc:
+        print(f"plainhealth: {exc}", file=sys.stderr)
+        return 1
+    if result.trained:
+        print(f"Trained {result.model.name} in {result.seconds:.0f} s.")
+    else:
+        print(f"The model is up to date: {result.model.name} (nothing changed since it was trained).")
+    return 0
+
+
+def _start_servers(settings: Settings, with_rasa: bool = True) -> list:
+    from bot.processes import action_server, rasa_server
+    from bot.training import ensure_model
+
+    result = ensure_model(settings)
+    if result.trained:
+        print(f"Trained a new model in {result.seconds:.0f} s.")
+    servers = [action_server(settings)]
+    if with_rasa:
+        servers.append(rasa_server(settings, result.model))
+    for server in servers:
+        server.start()
+    try:
+        for server in servers:
+            print(f"Starting the {server.name} (logs: {server.log_path}) ...", flush=True)
+            server.wait_ready()
+    except BaseException:
+        for server in servers:
+            server.stop()
+        raise
+    return servers
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.processes import ServerFailed
+
+    try:
+        servers = _start_servers(settings)
+    except ServerFailed as exc:
+        print(f"plainhealth: a server did not start.\n{exc}", file=sys.stderr)
+        return 1
+    rasa_url = settings.rasa_url
+    print(
+        "\nplainhealth is running.\n"
+        f"  Rasa server:    {rasa_url}  (REST: POST {rasa_url}/webhooks/rest/webhook)\n"
+        f"  Action server:  {settings.action_endpoint_url}\n"
+        "\nChat in this terminal from another window:  .venv/bin/plainhealth chat\n"
+        "Or over HTTP:\n"
+        f"  curl -s {rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\\n"
+        "       -d '{\"sender\": \"demo-patient\", \"message\": \"hello\"}'\n"
+        "\nPress Ctrl-C to stop everything.",
+        flush=True,
+    )
+    try:
+        while all(server.running() for server in servers):
+            time.sleep(1)
+        for server in servers:
+            if not server.running():
+                print(f"plainhealth: the {server.name} stopped.\n{server.log_tail()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping ...")
+        return 0
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.chat import chat_loop
+
+    return chat_loop(settings, sender=args.sender)
+
+
+def _cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
+    """Rasa's own terminal shell, with our action server running beside it."""
+    from bot.processes import ServerFailed
+    from bot.rasa_config import write_rasa_files
+    from bot.training import model_path
+
+    try:
+        servers = _start_servers(settings, with_rasa=False)
+    except ServerFailed as exc:
+        print(f"plainhealth: the action server did not start.\n{exc}", file=sys.stderr)
+        return 1
+    endpoints_file, _ = write_rasa_files(settings)
+    try:
+        return subprocess.call(
+            [sys.executable, "-m", "rasa", "shell", "--model", str(model_path(settings)),
+             "--endpoints", str(endpoints_file), "--port", str(settings.rasa_port), "--quiet"],
+            cwd=settings.project_dir,
+        )
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    return subprocess.call(
+        [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings",
+         "--domain", str(settings.domain_path), "--data", str(settings.project_dir / "data"),
+         "--config", str(settings.project_dir / "config.yml")],
+        cwd=settings.project_dir,
+    )
+
+
+def _cmd_content(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.content.cli import main as content_main
+
+    return content_main(list(args.rest), settings=settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="plainhealth",
+        description="A health-literacy assistant: plain-language lessons, appointment help, hand-off to people.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="train if needed, start all servers, print where to chat")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("train", help="train a model if the training data changed")
+    p.add_argument("--force", action="store_true", help="train even if nothing changed")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("shell", help="chat in this terminal with Rasa's shell (starts the action server)")
+    p.set_defaults(func=_cmd_shell)
+
+    p = sub.add_parser("chat", help="chat in this terminal with a running assistant over REST")
+    p.add_argument("--sender", default=None, help="conversation id (default: a new random one)")
+    p.set_defaults(func=_cmd_chat)
+
+    p = sub.add_parser("validate", help="check the training data and domain with `rasa data validate`")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("content", help="educators' tools: `plainhealth content check` and more",
+                       add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_content)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"plainhealth: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return int(args.func(args, settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""How many messages in a row the assistant has failed to understand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+FALLBACK_INTENTS = frozenset({"nlu_fallback"})
+
+
+def consecutive_fallbacks(events: Iterable[dict[str, Any]]) -> int:
+    """Count the patient's latest messages, newest first, until one was understood."""
+    count = 0
+    for event in reversed(list(events)):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent in FALLBACK_INTENTS:
+            count += 1
+        else:
+            break
+    return count

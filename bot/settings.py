@@ -1,0 +1,122 @@
+"""One settings object for every process, built from the environment and the clinic profile.
+
+Nothing here runs at import time: callers build a ``Settings`` with ``Settings.from_env()`` (or by hand in
+tests) and pass it down. That keeps tests free to point each part at its own ports, folders and databases.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from exc
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and how the processes talk to each other.
+
+    Every field has an environment variable named ``PLAINHEALTH_<FIELD>`` (upper case); the README lists them.
+    """
+
+    project_dir: Path = PROJECT_ROOT
+    content_dir: Path = PROJECT_ROOT / "content"
+    domain_path: Path = PROJECT_ROOT / "domain.yml"
+    state_dir: Path = PROJECT_ROOT / ".plainhealth"
+    models_dir: Path = PROJECT_ROOT / "models"
+    database_url: str = ""
+    tracker_store_url: str = ""
+    host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    action_port: int = 5055
+    web_port: int = 8000
+    max_grade: float = 6.0
+    max_sentence_words: int = 20
+    log_level: str = "WARNING"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Defaults that depend on other fields: SQLite files inside the state folder.
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{self.state_dir / 'plainhealth.db'}")
+        if not self.tracker_store_url:
+            object.__setattr__(self, "tracker_store_url", f"sqlite:///{self.state_dir / 'tracker.db'}")
+        if not 1 <= self.max_grade <= 18:
+            raise SettingsError(f"PLAINHEALTH_MAX_GRADE must be between 1 and 18, not {self.max_grade}.")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        base = cls()
+        project = Path(env.get("PLAINHEALTH_PROJECT_DIR", str(base.project_dir)))
+        state = Path(env.get("PLAINHEALTH_STATE_DIR", str(project / ".plainhealth")))
+        try:
+            max_grade = float(env.get("PLAINHEALTH_MAX_GRADE", base.max_grade))
+        except ValueError as exc:
+            raise SettingsError("PLAINHEALTH_MAX_GRADE must be a number such as 6 or 8.") from exc
+        return cls(
+            project_dir=project,
+            content_dir=Path(env.get("PLAINHEALTH_CONTENT_DIR", str(project / "content"))),
+            domain_path=Path(env.get("PLAINHEALTH_DOMAIN_PATH", str(project / "domain.yml"))),
+            state_dir=state,
+            models_dir=Path(env.get("PLAINHEALTH_MODELS_DIR", str(project / "models"))),
+            database_url=env.get("PLAINHEALTH_DATABASE_URL", ""),
+            tracker_store_url=env.get("PLAINHEALTH_TRACKER_STORE_URL", ""),
+            host=env.get("PLAINHEALTH_HOST", base.host),
+            rasa_port=_int(env, "PLAINHEALTH_RASA_PORT", base.rasa_port),
+            action_port=_int(env, "PLAINHEALTH_ACTION_PORT", base.action_port),
+            web_port=_int(env, "PLAINHEALTH_WEB_PORT", base.web_port),
+            max_grade=max_grade,
+            max_sentence_words=_int(env, "PLAINHEALTH_MAX_SENTENCE_WORDS", base.max_sentence_words),
+            log_level=env.get("PLAINHEALTH_LOG_LEVEL", base.log_level).upper(),
+        )
+
+    def with_changes(self, **changes: object) -> "Settings":
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that rebuilds these settings in a child process (action server, web app)."""
+        return {
+            "PLAINHEALTH_PROJECT_DIR": str(self.project_dir),
+            "PLAINHEALTH_CONTENT_DIR": str(self.content_dir),
+            "PLAINHEALTH_DOMAIN_PATH": str(self.domain_path),
+            "PLAINHEALTH_STATE_DIR": str(self.state_dir),
+            "PLAINHEALTH_MODELS_DIR": str(self.models_dir),
+            "PLAINHEALTH_DATABASE_URL": self.database_url,
+            "PLAINHEALTH_TRACKER_STORE_URL": self.tracker_store_url,
+            "PLAINHEALTH_HOST": self.host,
+            "PLAINHEALTH_RASA_PORT": str(self.rasa_port),
+            "PLAINHEALTH_ACTION_PORT": str(self.action_port),
+            "PLAINHEALTH_WEB_PORT": str(self.web_port),
+            "PLAINHEALTH_MAX_GRADE": str(self.max_grade),
+            "PLAINHEALTH_MAX_SENTENCE_WORDS": str(self.max_sentence_words),
+            "PLAINHEALTH_LOG_LEVEL": self.log_level,
+        }
+
+    @property
+    def nltk_data_dir(self) -> Path:
+        return self.state_dir / "nltk_data"
+
+    @property
+    def action_endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}/webhook"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"

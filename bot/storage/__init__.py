@@ -1,0 +1,1 @@
+"""The app's own data (not Rasa's tracker): SQLAlchemy models, sessions and small repository functions."""

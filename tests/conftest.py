@@ -1,0 +1,114 @@
+"""Shared fixtures: settings in a temporary folder, a runtime for action tests, real servers for e2e tests."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.processes import ManagedProcess, action_server, free_port, rasa_server
+from bot.runtime import Runtime, use_runtime
+from bot.settings import PROJECT_ROOT, Settings
+from bot.training import ensure_model
+
+ROOT = PROJECT_ROOT
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Project content and domain, but a private state folder and database for this test."""
+    return Settings(project_dir=ROOT, state_dir=tmp_path / "state", models_dir=ROOT / "models")
+
+
+@pytest.fixture
+def runtime(settings: Settings) -> Iterator[Runtime]:
+    rt = Runtime(settings)
+    use_runtime(rt)
+    yield rt
+    use_runtime(None)
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The project's model, trained once if the training data changed (fingerprint), else reused."""
+    return ensure_model(Settings(project_dir=ROOT), quiet=True).model
+
+
+class Servers:
+    """Real Rasa and action servers on free ports, and a helper to chat with them over REST."""
+
+    def __init__(self, settings: Settings, processes: list[ManagedProcess]) -> None:
+        self.settings = settings
+        self.processes = processes
+
+    def send(self, message: str, sender: str) -> list[dict[str, Any]]:
+        body = json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(
+            f"{self.settings.rasa_url}/webhooks/rest/webhook", data=body,
+            headers={"Content-Type": "application/json"}, method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return list(json.loads(response.read()))
+
+    def get_json(self, path: str) -> Any:
+        with urllib.request.urlopen(f"{self.settings.rasa_url}{path}", timeout=60) as response:
+            return json.loads(response.read())
+
+    def post_json(self, path: str, payload: dict[str, Any]) -> Any:
+        request = urllib.request.Request(
+            f"{self.settings.rasa_url}{path}", data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"}, method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def restart_rasa(self, model: Path) -> None:
+        """Stop and start the Rasa server on the same ports and stores (to prove nothing is lost)."""
+        old = self.processes[-1]
+        old.stop()
+        new = rasa_server(self.settings, model)
+        new.start()
+        new.wait_ready()
+        self.processes[-1] = new
+
+
+def start_servers(tmp: Path, model: Path) -> Servers:
+    settings = Settings(
+        project_dir=ROOT, state_dir=tmp, models_dir=ROOT / "models",
+        rasa_port=free_port(), action_port=free_port(),
+    )
+    processes = [action_server(settings), rasa_server(settings, model)]
+    for process in processes:
+        process.start()
+    try:
+        for process in processes:
+            process.wait_ready()
+    except BaseException:
+        for process in processes:
+            process.stop()
+        raise
+    return Servers(settings, processes)
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Servers]:
+    running = start_servers(tmp_path_factory.mktemp("servers"), trained_model)
+    yield running
+    for process in running.processes:
+        process.stop()
+
+
+@pytest.fixture
+def new_sender() -> Callable[[], str]:
+    return lambda: f"e2e-{uuid.uuid4().hex[:12]}"

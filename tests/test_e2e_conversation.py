@@ -1,0 +1,82 @@
+"""End to end: a real Rasa server and a real action server, from a trained model, over the REST channel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from conftest import Servers  # noqa: F401  (type only)
+
+pytestmark = pytest.mark.e2e
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def test_greeting_shows_the_menu_with_buttons(servers, new_sender: Callable[[], str]) -> None:
+    replies = servers.send("hello", new_sender())
+    assert "plainhealth" in texts(replies)
+    titles = [b["title"] for r in replies for b in r.get("buttons", [])]
+    assert "Talk to a person" in titles and "Learn about a health topic" in titles
+
+
+def test_bot_challenge_is_answered_honestly(servers, new_sender) -> None:
+    reply = texts(servers.send("am I talking to a real person?", new_sender()))
+    assert "automated assistant, not a person" in reply
+
+
+def test_emergency_gets_emergency_guidance_first(servers, new_sender) -> None:
+    replies = servers.send("my chest hurts really bad and my left arm is numb", new_sender())
+    assert "911" in replies[0]["text"]
+
+
+def test_medical_advice_is_refused_kindly(servers, new_sender) -> None:
+    reply = texts(servers.send("how many ibuprofen can i take a day", new_sender()))
+    assert "can't give medical advice" in reply
+
+
+def test_out_of_scope_says_so_and_offers_the_menu(servers, new_sender) -> None:
+    replies = servers.send("what's the weather like in paris tomorrow", new_sender())
+    assert "can't help with that" in texts(replies)
+    assert any(r.get("buttons") for r in replies)
+
+
+def test_goodbye(servers, new_sender) -> None:
+    assert "Goodbye" in texts(servers.send("bye for now", new_sender()))
+
+
+def test_learn_a_topic_uses_the_content_library(servers, new_sender) -> None:
+    reply = texts(servers.send("tell me about asthma", new_sender()))
+    assert "Asthma" in reply and "Key points" in reply
+
+
+def test_define_a_word_from_the_glossary(servers, new_sender) -> None:
+    reply = texts(servers.send("what does hypertension mean", new_sender()))
+    assert reply.lower().startswith("hypertension:")
+
+
+def test_gibberish_twice_offers_a_person(servers, new_sender) -> None:
+    sender = new_sender()
+    first = texts(servers.send("zxqv blorp", sender))
+    second = servers.send("qqq fnord wibble", sender)
+    assert "say it another way" in first
+    assert any(b["title"] == "Talk to a person" for r in second for b in r.get("buttons", []))
+
+
+def test_nlu_parse_endpoint_uses_the_contract_intent_names(servers) -> None:
+    parsed = servers.post_json("/model/parse", {"text": "what should I ask my doctor"})
+    assert parsed["intent"]["name"] == "question_prompts"
+
+
+def test_conversation_survives_a_rasa_server_restart(servers, new_sender, trained_model) -> None:
+    sender = new_sender()
+    servers.send("tell me about asthma", sender)
+    before = servers.get_json(f"/conversations/{sender}/tracker")
+    servers.restart_rasa(trained_model)
+    after = servers.get_json(f"/conversations/{sender}/tracker")
+    said = [e.get("text") for e in after["events"] if e.get("event") == "user"]
+    assert "tell me about asthma" in said
+    assert len(after["events"]) >= len(before["events"])
+    assert servers.send("thanks", sender)  # and it still answers

@@ -1,0 +1,25 @@
+from actions.safety import ActionFallback
+from bot.fallback import consecutive_fallbacks
+from trackers import make_tracker
+
+
+def user(intent: str) -> dict:
+    return {"event": "user", "text": "x", "parse_data": {"intent": {"name": intent}}}
+
+
+def test_counts_only_the_latest_run_of_misunderstandings() -> None:
+    bot = {"event": "bot", "text": "sorry"}
+    assert consecutive_fallbacks([]) == 0
+    assert consecutive_fallbacks([user("greet"), user("nlu_fallback")]) == 1
+    assert consecutive_fallbacks([user("nlu_fallback"), bot, user("nlu_fallback")]) == 2
+    assert consecutive_fallbacks([user("nlu_fallback"), user("greet"), user("nlu_fallback")]) == 1
+
+
+def test_first_miss_asks_to_rephrase_second_offers_a_person(dispatcher) -> None:
+    ActionFallback().run(dispatcher, make_tracker("asdf", "nlu_fallback"), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_rephrase"]
+
+    dispatcher.messages.clear()
+    earlier = [{"event": "user", "text": "qwer", "parse_data": {"intent": {"name": "nlu_fallback"}}}]
+    ActionFallback().run(dispatcher, make_tracker("asdf", "nlu_fallback", events=earlier), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_offer_human"]

@@ -1,0 +1,20 @@
+from pathlib import Path
+
+from bot.privacy import load_or_create_secret, pseudonym
+from bot.settings import Settings
+
+
+def test_pseudonym_is_stable_and_hides_the_id() -> None:
+    a = pseudonym("telegram:123456789", b"k1")
+    assert a == pseudonym("telegram:123456789", b"k1")
+    assert "123456789" not in a and len(a) == 32
+    assert a != pseudonym("telegram:123456789", b"k2")
+    assert a != pseudonym("telegram:123456780", b"k1")
+
+
+def test_secret_is_created_once_and_private(tmp_path: Path) -> None:
+    settings = Settings(state_dir=tmp_path)
+    first = load_or_create_secret(settings)
+    assert first == load_or_create_secret(settings)
+    assert len(first) == 64
+    assert (tmp_path / "secret.key").stat().st_mode & 0o077 == 0

@@ -1,0 +1,36 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.rasa_config import tracker_store_config, write_rasa_files
+from bot.settings import Settings, SettingsError
+
+
+def test_sqlite_url_becomes_rasa_sql_tracker_store(tmp_path: Path) -> None:
+    db = tmp_path / "sub" / "tracker.db"
+    assert tracker_store_config(f"sqlite:///{db}") == {"type": "SQL", "dialect": "sqlite", "db": str(db)}
+    assert db.parent.is_dir()
+
+
+def test_postgresql_url_is_split_into_rasa_keys() -> None:
+    config = tracker_store_config("postgresql://rasa:secret@127.0.0.1:5433/tracker")
+    assert config == {
+        "type": "SQL", "dialect": "postgresql", "db": "tracker", "url": "127.0.0.1",
+        "port": 5433, "username": "rasa", "password": "secret",
+    }
+
+
+def test_not_a_url_is_a_settings_error() -> None:
+    with pytest.raises(SettingsError, match="TRACKER_STORE_URL"):
+        tracker_store_config("not a url")
+
+
+def test_written_files_point_at_the_configured_ports(tmp_path: Path) -> None:
+    settings = Settings(state_dir=tmp_path, action_port=5999)
+    endpoints, credentials = write_rasa_files(settings)
+    data = yaml.safe_load(endpoints.read_text())
+    assert data["action_endpoint"]["url"] == "http://127.0.0.1:5999/webhook"
+    assert data["tracker_store"]["db"] == str(tmp_path / "tracker.db")
+    channels = yaml.safe_load(credentials.read_text())
+    assert "rest" in channels and channels["socketio"]["session_persistence"] is True

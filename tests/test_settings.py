@@ -1,0 +1,36 @@
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError
+
+
+def test_defaults_put_both_databases_in_the_state_folder(tmp_path: Path) -> None:
+    s = Settings.from_env({"PLAINHEALTH_STATE_DIR": str(tmp_path)})
+    assert s.database_url == f"sqlite:///{tmp_path / 'plainhealth.db'}"
+    assert s.tracker_store_url == f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert s.max_grade == 6.0
+
+
+def test_environment_overrides_each_setting() -> None:
+    s = Settings.from_env({
+        "PLAINHEALTH_RASA_PORT": "6005", "PLAINHEALTH_ACTION_PORT": "6055",
+        "PLAINHEALTH_MAX_GRADE": "8", "PLAINHEALTH_DATABASE_URL": "postgresql://u:p@localhost/ph",
+        "PLAINHEALTH_LOG_LEVEL": "info",
+    })
+    assert (s.rasa_port, s.action_port, s.max_grade, s.log_level) == (6005, 6055, 8.0, "INFO")
+    assert s.database_url == "postgresql://u:p@localhost/ph"
+    assert s.action_endpoint_url == "http://127.0.0.1:6055/webhook"
+
+
+def test_round_trip_through_the_environment(tmp_path: Path) -> None:
+    s = Settings(state_dir=tmp_path, rasa_port=7001, action_port=7002, max_grade=7)
+    assert Settings.from_env(s.to_env()) == s
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("PLAINHEALTH_RASA_PORT", "five"), ("PLAINHEALTH_MAX_GRADE", "easy"), ("PLAINHEALTH_MAX_GRADE", "40"),
+])
+def test_bad_values_give_a_clear_message(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match="PLAINHEALTH_"):
+        Settings.from_env({name: value})
