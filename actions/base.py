@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import abc
-from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk import Action
 
-from bot.replies import Reply
 from bot.runtime import Runtime, get_runtime
 
 
@@ -19,14 +16,3 @@ class PlainhealthAction(Action, abc.ABC):
     @property
     def runtime(self) -> Runtime:
         return get_runtime()
-
-    @staticmethod
-    def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
-        """Send one reply (text plus optional buttons) the same way on every channel."""
-        dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons) or None)
-
-    @staticmethod
-    def entity_or_slot(tracker: Tracker, name: str) -> str | None:
-        """The entity from this message if the patient named one, else nothing (old slots go stale)."""
-        value: Any = next(tracker.get_latest_entity_values(name), None)
-        return str(value).strip() if value else None

@@ -1,42 +1,26 @@
-"""What the action server needs while it runs: settings, the database, the content library, the secret.
+"""What the action server needs while it runs: settings, the database, the pseudonym secret.
 
 Built on first use (never at import, so rasa_sdk can import the actions package freely) and shared by all
-actions. The content library is reloaded when an educator changes a file, without retraining or restarting.
+actions.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.privacy import load_or_create_secret, pseudonym
 from bot.settings import Settings
 from bot.storage.db import Database
 
-if TYPE_CHECKING:
-    from bot.content import Library
-
 logger = logging.getLogger(__name__)
-
-RELOAD_CHECK_SECONDS = 2.0
-
-
-def _content_signature(content_dir: Path) -> tuple[int, float]:
-    files = [p for p in content_dir.rglob("*") if p.suffix in {".md", ".yml", ".yaml"}]
-    return len(files), max((p.stat().st_mtime for p in files), default=0.0)
 
 
 @dataclass
 class Runtime:
     settings: Settings
     _db: Database | None = None
-    _library: Library | None = None
-    _signature: tuple[int, float] | None = None
-    _checked_at: float = 0.0
     _secret: bytes | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -47,24 +31,6 @@ class Runtime:
                 self._db = Database(self.settings.database_url)
                 self._db.migrate()
             return self._db
-
-    @property
-    def library(self) -> Library:
-        from bot.content import load_library
-
-        with self._lock:
-            now = time.monotonic()
-            if self._library is not None and now - self._checked_at < RELOAD_CHECK_SECONDS:
-                return self._library
-            self._checked_at = now
-            signature = _content_signature(self.settings.content_dir)
-            if self._library is None or signature != self._signature:
-                self._library = load_library(self.settings.content_dir)
-                self._signature = signature
-                for problem in self._library.problems:
-                    # File and line only: content is the educators' text, not patients' data.
-                    logger.warning("content problem (skipped): %s", problem)
-            return self._library
 
     def patient_id(self, sender_id: str) -> str:
         if self._secret is None:
