@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PH := $(VENV)/bin/plainhealth
 
-.PHONY: install run test test-fast lint types validate train eval bench content-check clean
+.PHONY: install run test test-fast lint types validate train eval bench clean
 
 install:
 	@bash scripts/install.sh
@@ -35,9 +35,6 @@ eval: install
 
 bench: install
 	@$(PY) bench/bench_servers.py
-
-content-check: install
-	@$(PH) content check
 
 clean:
 	rm -rf .plainhealth models results

@@ -125,12 +125,6 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
-def _cmd_content(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.cli import main as content_main
-
-    return content_main(list(args.rest), settings=settings)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plainhealth",
@@ -155,10 +149,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check the training data and domain with `rasa data validate`")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("content", help="educators' tools: `plainhealth content check` and more",
-                       add_help=False)
-    p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(func=_cmd_content)
     return parser
 
 

@@ -7,9 +7,9 @@ tests) and pass it down. That keeps tests free to point each part at its own por
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,7 +61,7 @@ class Settings:
             raise SettingsError(f"PLAINHEALTH_MAX_GRADE must be between 1 and 18, not {self.max_grade}.")
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         base = cls()
         project = Path(env.get("PLAINHEALTH_PROJECT_DIR", str(base.project_dir)))
@@ -87,7 +87,7 @@ class Settings:
             log_level=env.get("PLAINHEALTH_LOG_LEVEL", base.log_level).upper(),
         )
 
-    def with_changes(self, **changes: object) -> "Settings":
+    def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def to_env(self) -> dict[str, str]:

@@ -1,6 +1,7 @@
+from trackers import make_tracker
+
 from actions.education import ActionSaveFeedback
 from bot.storage.feedback import feedback_for
-from trackers import make_tracker
 
 
 def test_feedback_is_saved_with_a_pseudonym_and_thanked(runtime, dispatcher) -> None:

@@ -1,6 +1,7 @@
+from trackers import make_tracker
+
 from actions.safety import ActionFallback
 from bot.fallback import consecutive_fallbacks
-from trackers import make_tracker
 
 
 def user(intent: str) -> dict:

@@ -62,7 +62,7 @@ def test_no_example_is_given_to_two_intents() -> None:
 def test_appointment_types_resolve_to_the_canonical_values() -> None:
     values = set()
     for x in TRAIN["prepare_appointment"] + HOLDOUT["prepare_appointment"]:
-        for text, value in re.findall(r"\[([^\]]+)\]\{[^}]*\"value\": \"([^\"]+)\"\}", x):
+        for _text, value in re.findall(r"\[([^\]]+)\]\{[^}]*\"value\": \"([^\"]+)\"\}", x):
             values.add(value)
         for text in re.findall(r"\[([^\]]+)\]\(appointment_type\)", x):
             values.add(text.replace(" ", "_").replace("-", "_"))

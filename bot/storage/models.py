@@ -5,7 +5,7 @@ Written in the SQLAlchemy 1.4 style that Rasa 3.6 pins us to (no ``mapped_column
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, Integer, String, Text
 from sqlalchemy.orm import declarative_base
@@ -14,7 +14,7 @@ Base = declarative_base()
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Feedback(Base):  # type: ignore[misc,valid-type]
