@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import subprocess
 import sys
 import time
@@ -50,8 +51,19 @@ def _start_servers(settings: Settings, with_rasa: bool = True) -> list:
     return servers
 
 
+def _stop_on_sigterm() -> None:
+    """A service manager's SIGTERM stops the servers as cleanly as Ctrl-C does (the `finally` runs)."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.processes import ServerFailed
+
+    _stop_on_sigterm()
 
     try:
         servers = _start_servers(settings)
