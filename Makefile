@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PH := $(VENV)/bin/plainhealth
 
-.PHONY: install run test test-fast lint types validate train eval bench clean
+.PHONY: install run test test-fast lint types validate content-check content-report train eval bench bench-content clean
 
 install:
 	@bash scripts/install.sh
@@ -27,6 +27,13 @@ types: install
 validate: install
 	@$(PH) validate
 
+# Reading level and plain language of every patient-facing text (fails on any error).
+content-check: install
+	@$(PH) content check
+
+content-report: install
+	@$(PH) content check --format html --output reports/content-check.html || true
+
 train: install
 	@$(PH) train
 
@@ -35,6 +42,10 @@ eval: install
 
 bench: install
 	@$(PY) bench/bench_servers.py
+	@$(PY) bench/bench_content_check.py
+
+bench-content: install
+	@$(PY) bench/bench_content_check.py
 
 clean:
 	rm -rf .plainhealth models results

@@ -35,6 +35,7 @@ def _start_servers(settings: Settings, with_rasa: bool = True) -> list:
     result = ensure_model(settings)
     if result.trained:
         print(f"Trained a new model in {result.seconds:.0f} s.")
+    print(_content_summary(settings))
     servers = [action_server(settings)]
     if with_rasa:
         servers.append(rasa_server(settings, result.model))
@@ -49,6 +50,26 @@ def _start_servers(settings: Settings, with_rasa: bool = True) -> list:
             server.stop()
         raise
     return servers
+
+
+def _content_summary(settings: Settings) -> str:
+    """One line on what content the assistant will teach, and a pointer when some files were left out."""
+    from bot.content.loader import load_library
+
+    logging.getLogger("bot.content").setLevel(logging.ERROR)  # the line below says it once, without the noise
+    library = load_library(settings.content_dir)
+    glossary = len(library.glossary.terms) if library.glossary else 0
+    line = (
+        f"Content: {len(library.modules)} modules, {len(library.checklists)} checklists, "
+        f"{len(library.prompt_sets)} question sets, {glossary} glossary words."
+    )
+    skipped = library.skipped_files()
+    if skipped:
+        line += (
+            f"\n  {len(skipped)} file(s) left out because of mistakes: {', '.join(skipped)}."
+            "\n  Run `plainhealth content check` to see what to fix."
+        )
+    return line
 
 
 def _stop_on_sigterm() -> None:
@@ -78,7 +99,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         "\nChat in this terminal from another window:  .venv/bin/plainhealth chat\n"
         "Or over HTTP:\n"
         f"  curl -s {rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\\n"
-        "       -d '{\"sender\": \"demo-patient\", \"message\": \"hello\"}'\n"
+        '       -d \'{"sender": "demo-patient", "message": "hello"}\'\n'
         "\nPress Ctrl-C to stop everything.",
         flush=True,
     )
@@ -117,8 +138,19 @@ def _cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
     endpoints_file, _ = write_rasa_files(settings)
     try:
         return subprocess.call(
-            [sys.executable, "-m", "rasa", "shell", "--model", str(model_path(settings)),
-             "--endpoints", str(endpoints_file), "--port", str(settings.rasa_port), "--quiet"],
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "shell",
+                "--model",
+                str(model_path(settings)),
+                "--endpoints",
+                str(endpoints_file),
+                "--port",
+                str(settings.rasa_port),
+                "--quiet",
+            ],
             cwd=settings.project_dir,
         )
     except KeyboardInterrupt:
@@ -130,11 +162,59 @@ def _cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     return subprocess.call(
-        [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings",
-         "--domain", str(settings.domain_path), "--data", str(settings.project_dir / "data"),
-         "--config", str(settings.project_dir / "config.yml")],
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "data",
+            "validate",
+            "--fail-on-warnings",
+            "--domain",
+            str(settings.domain_path),
+            "--data",
+            str(settings.project_dir / "data"),
+            "--config",
+            str(settings.project_dir / "config.yml"),
+        ],
         cwd=settings.project_dir,
     )
+
+
+def _cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Grade all patient-facing text; exit 1 when anything fails, so CI and editors can rely on it."""
+    import datetime as dt
+    from pathlib import Path
+
+    from bot.readability.checker import CheckOptions, run_check
+    from bot.readability.html_report import as_html
+    from bot.readability.report import as_json, as_text
+
+    # The report lists every problem itself; the loader's run-time warnings would only repeat them.
+    logging.getLogger("bot.content").setLevel(logging.ERROR)
+    content_dir = Path(args.content_dir) if args.content_dir else settings.content_dir
+    options = CheckOptions(
+        content_dir=content_dir,
+        domain_path=None if args.no_domain else settings.domain_path,
+        nltk_data_dir=settings.nltk_data_dir,
+        max_grade=args.max_grade if args.max_grade is not None else settings.max_grade,
+        max_sentence_words=settings.max_sentence_words,
+        today=dt.date.today(),
+    )
+    report = run_check(options)
+    if args.format == "json":
+        output = as_json(report)
+    elif args.format == "html":
+        output = as_html(report)
+    else:
+        output = as_text(report, show_warnings=not args.errors_only)
+    if args.output:
+        target = Path(args.output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(output + ("\n" if not output.endswith("\n") else ""), encoding="utf-8")
+        print(f"{report.summary()}\nReport written to {target}")
+    else:
+        print(output)
+    return 0 if report.passed(strict=args.strict) else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -160,6 +240,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check the training data and domain with `rasa data validate`")
     p.set_defaults(func=_cmd_validate)
+
+    content = sub.add_parser("content", help="work with the content educators write").add_subparsers(
+        dest="content_command", required=True, metavar="ACTION"
+    )
+    p = content.add_parser("check", help="check reading level and plain language of every patient-facing text")
+    p.add_argument("--format", choices=("text", "json", "html"), default="text", help="report format (default text)")
+    p.add_argument("--output", "-o", help="write the report to this file instead of the screen")
+    p.add_argument("--max-grade", type=float, default=None, help="grade limit (default PLAINHEALTH_MAX_GRADE, 6)")
+    p.add_argument("--content-dir", default=None, help="content folder (default PLAINHEALTH_CONTENT_DIR)")
+    p.add_argument("--no-domain", action="store_true", help="do not check the Rasa domain's responses")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--errors-only", action="store_true", help="text format: hide warnings")
+    p.set_defaults(func=_cmd_content_check)
 
     return parser
 

@@ -10,6 +10,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from bot.content.models import Library
 from bot.privacy import load_or_create_secret, pseudonym
 from bot.settings import Settings
 from bot.storage.db import Database
@@ -22,6 +23,7 @@ class Runtime:
     settings: Settings
     _db: Database | None = None
     _secret: bytes | None = None
+    _library: Library | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -31,6 +33,25 @@ class Runtime:
                 self._db = Database(self.settings.database_url)
                 self._db.migrate()
             return self._db
+
+    @property
+    def library(self) -> Library:
+        """The content, loaded once. Broken files are logged (file, line, what is wrong) and left out."""
+        with self._lock:
+            if self._library is None:
+                from bot.content.loader import load_library
+
+                self._library = load_library(self.settings.content_dir)
+            return self._library
+
+    def reload_content(self) -> Library:
+        """Read `content/` again, so an educator's change shows without restarting the server."""
+        from bot.content.loader import load_library
+
+        library = load_library(self.settings.content_dir)
+        with self._lock:
+            self._library = library
+        return library
 
     def patient_id(self, sender_id: str) -> str:
         if self._secret is None:

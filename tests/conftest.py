@@ -112,3 +112,16 @@ def servers(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> It
 @pytest.fixture
 def new_sender() -> Callable[[], str]:
     return lambda: f"e2e-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def nltk_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One offline CMUdict corpus for the whole test session (building it takes a second)."""
+    return tmp_path_factory.mktemp("nltk_data")
+
+
+@pytest.fixture(scope="session")
+def scorer(nltk_dir: Path):  # type: ignore[no-untyped-def]
+    from bot.readability.scoring import Scorer
+
+    return Scorer(nltk_dir)

@@ -46,3 +46,32 @@ def ensure_cmudict(data_dir: Path) -> Path:
     if str(data_dir) not in nltk.data.path:
         nltk.data.path.insert(0, str(data_dir))
     return data_dir
+
+
+class _Pronunciations(dict[str, str]):
+    """word -> first pronunciation, stored as one string; read back as NLTK's [[phone, ...]] shape.
+
+    NLTK's own reader builds 134,000 lists of lists on every start (over half a second); textstat only ever
+    looks at the first pronunciation of the words it meets, so we split those lazily.
+    """
+
+    def __getitem__(self, word: str) -> list[list[str]]:  # type: ignore[override]
+        return [dict.__getitem__(self, word).split()]
+
+    def get(self, word: str, default: object = None) -> object:  # type: ignore[override]
+        return self.__getitem__(word) if word in self else default
+
+
+def install_fast_cmudict(data_dir: Path) -> None:
+    """Serve textstat's ``nltk.corpus.cmudict.dict()`` from a light table (same data, first variants)."""
+    import nltk
+
+    ensure_cmudict(data_dir)
+    table = _Pronunciations()
+    source = (data_dir / "corpora" / "cmudict" / "cmudict").read_text(encoding="utf-8")
+    for line in source.splitlines():
+        word, number, phones = line.split("  ", 2)
+        if number == "1":
+            dict.__setitem__(table, word.lower(), phones)
+    # An instance attribute wins over the lazy loader's __getattr__, so NLTK never parses the corpus.
+    nltk.corpus.cmudict.dict = lambda: table

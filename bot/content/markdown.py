@@ -1,0 +1,87 @@
+"""Split a content file into its YAML header and Markdown body, keeping line numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+class HeaderError(ValueError):
+    def __init__(self, message: str, line: int, fix: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class Split:
+    header: str
+    header_first_line: int  # line of the first header line in the file (1-based)
+    body: str
+    body_first_line: int
+
+
+def split_front_matter(text: str) -> Split:
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise HeaderError("The file is empty.", 1, "Start the file with a header between two lines of ---.")
+    if lines[first].strip() != "---":
+        raise HeaderError(
+            "The file does not start with a header.",
+            first + 1,
+            "Make the first line of the file exactly --- , then the fields (id, title, ...), then another --- line.",
+        )
+    for end in range(first + 1, len(lines)):
+        if lines[end].strip() == "---":
+            return Split(
+                header="\n".join(lines[first + 1 : end]),
+                header_first_line=first + 2,
+                body="\n".join(lines[end + 1 :]),
+                body_first_line=end + 2,
+            )
+    raise HeaderError(
+        f"The header that starts on line {first + 1} is never closed.",
+        first + 1,
+        "Add a line with just --- after the last header field, before the text.",
+    )
+
+
+@dataclass(frozen=True)
+class Block:
+    """A `## ` section of a body: its heading, its text and the line the heading is on."""
+
+    title: str
+    text: str
+    line: int
+    level: int
+
+
+def sections(body: str, first_line: int) -> tuple[str, list[Block]]:
+    """Return the text before the first heading and the sections (headings of level 2)."""
+    intro: list[str] = []
+    blocks: list[Block] = []
+    current: list[str] | None = None
+    title, line, level = "", 0, 0
+    for offset, raw in enumerate(body.splitlines()):
+        match = _HEADING.match(raw)
+        if match and len(match.group(1)) == 2:
+            if current is not None:
+                blocks.append(Block(title, "\n".join(current).strip(), line, level))
+            title, line, level = match.group(2).strip(), first_line + offset, 2
+            current = []
+            continue
+        (intro if current is None else current).append(raw)
+    if current is not None:
+        blocks.append(Block(title, "\n".join(current).strip(), line, level))
+    return "\n".join(intro).strip(), blocks
+
+
+def first_line_of(text: str, needle: str, first_line: int) -> int:
+    """The file line where ``needle`` first appears in ``text`` (for problems inside a body)."""
+    index = text.find(needle)
+    if index < 0:
+        return first_line
+    return first_line + text.count("\n", 0, index)

@@ -1,0 +1,208 @@
+"""What the assistant knows after loading `content/`: plain, immutable records.
+
+Each record keeps the file it came from and the line of each field, so the checker and the run-time
+log can point an educator at the exact place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.content.problems import ContentProblem
+
+APPOINTMENT_TYPES: tuple[str, ...] = (
+    "general_checkup",
+    "specialist",
+    "blood_test",
+    "surgery",
+    "telehealth",
+    "first_visit",
+    "test_results",
+    "new_medicine",
+)
+PROMPT_KINDS: tuple[str, ...] = ("general", "decision", "topic", "appointment")
+WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+PLACEHOLDERS: tuple[str, ...] = ("emergency_number", "crisis_line", "clinic_name", "clinic_phone", "opening_hours")
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class TeachBack:
+    question: str
+    choices: tuple[str, ...]
+    answer: str
+    explain: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    title: str
+    aliases: tuple[str, ...]
+    audience: str
+    review_date: dt.date
+    sources: tuple[str, ...]
+    summary: str
+    key_points: tuple[str, ...]
+    teach_back: tuple[TeachBack, ...]
+    sections: tuple[Section, ...]
+    path: str
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    title: str
+    appointment_type: str
+    aliases: tuple[str, ...]
+    review_date: dt.date
+    sources: tuple[str, ...]
+    steps: tuple[str, ...]
+    bring: tuple[str, ...]
+    questions: tuple[str, ...]
+    intro: str
+    path: str
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PromptSet:
+    id: str
+    title: str
+    kind: str
+    applies_to: tuple[str, ...]
+    review_date: dt.date
+    sources: tuple[str, ...]
+    prompts: tuple[str, ...]
+    intro: str
+    path: str
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    definition: str
+    aliases: tuple[str, ...]
+    line: int
+
+    def names(self) -> tuple[str, ...]:
+        return (self.term, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[GlossaryTerm, ...]
+    sources: tuple[str, ...]
+    review_date: dt.date | None
+    path: str
+
+    def __post_init__(self) -> None:
+        index = {normalise_term(name): term for term in self.terms for name in term.names()}
+        object.__setattr__(self, "_index", index)
+
+    def lookup(self, word: str) -> GlossaryTerm | None:
+        """Find a term by its name or an alias, ignoring case, spacing and a plural "s"."""
+        index: dict[str, GlossaryTerm] = self._index  # type: ignore[attr-defined]
+        key = normalise_term(word)
+        if key in index:
+            return index[key]
+        for variant in (key[:-1] if key.endswith("s") else "", key[:-2] if key.endswith("es") else ""):
+            if variant and variant in index:
+                return index[variant]
+        return None
+
+    def names(self) -> set[str]:
+        return set(self._index)  # type: ignore[attr-defined]
+
+
+def normalise_term(word: str) -> str:
+    return re.sub(r"[\s\-_]+", " ", word.strip().lower().strip(" .?!,;:\"'"))
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    day: str
+    opens: dt.time
+    closes: dt.time
+
+
+@dataclass(frozen=True)
+class ClinicProfile:
+    name: str
+    phone: str
+    email: str
+    timezone: str
+    opening_hours: tuple[OpeningHours, ...]
+    emergency_number: str
+    crisis_line: str
+    languages: tuple[str, ...]
+    allowed_origins: tuple[str, ...]
+    messages: Mapping[str, str]
+    path: str
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    def hours_text(self) -> str:
+        """Opening hours as a patient reads them: "Monday to Friday 08:00 to 18:00; Saturday ..."."""
+        groups: list[tuple[list[str], str]] = []
+        for hours in self.opening_hours:
+            span = f"{hours.opens:%H:%M} to {hours.closes:%H:%M}"
+            if groups and groups[-1][1] == span and WEEKDAYS.index(hours.day) == WEEKDAYS.index(groups[-1][0][-1]) + 1:
+                groups[-1][0].append(hours.day)
+            else:
+                groups.append(([hours.day], span))
+        parts = []
+        for days, span in groups:
+            label = days[0].title() if len(days) == 1 else f"{days[0].title()} to {days[-1].title()}"
+            parts.append(f"{label} {span}")
+        return "; ".join(parts) if parts else "closed"
+
+    def fill(self, text: str) -> str:
+        """Put the clinic's own numbers and name into a message's placeholders."""
+        values = {
+            "emergency_number": self.emergency_number,
+            "crisis_line": self.crisis_line,
+            "clinic_name": self.name,
+            "clinic_phone": self.phone,
+            "opening_hours": self.hours_text(),
+        }
+        return re.sub(r"\{([a-z_]+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
+
+    def is_open(self, when: dt.datetime) -> bool:
+        """Whether the clinic is open at ``when`` (an aware datetime), in the clinic's own time zone."""
+        from zoneinfo import ZoneInfo
+
+        local = when.astimezone(ZoneInfo(self.timezone))
+        day = WEEKDAYS[local.weekday()]
+        return any(h.day == day and h.opens <= local.time() < h.closes for h in self.opening_hours)
+
+
+@dataclass
+class Library:
+    """Everything that loaded, and what did not (``problems``); the assistant runs on what loaded."""
+
+    content_dir: str
+    modules: dict[str, Module] = field(default_factory=dict)
+    checklists: dict[str, Checklist] = field(default_factory=dict)
+    prompt_sets: dict[str, PromptSet] = field(default_factory=dict)
+    glossary: Glossary | None = None
+    clinic: ClinicProfile | None = None
+    problems: list[ContentProblem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def skipped_files(self) -> list[str]:
+        return sorted({p.file for p in self.problems if p.skipped})
+
+    def checklist_for(self, appointment_type: str) -> Checklist | None:
+        return next((c for c in self.checklists.values() if c.appointment_type == appointment_type), None)
