@@ -63,6 +63,18 @@ class FieldReader:
         self.problem(name, f"The field '{name}' is missing.", f"Add '{name}:' with {what}.", skip=True)
 
     # -- readers ----------------------------------------------------------------------------------
+    def block(self, name: str, shape: type, what: str, how: str) -> Any:
+        """A list or set of fields read as a whole; None (and a problem) when it is missing or the wrong shape."""
+        value = self.data.get(name)
+        if value is None:
+            self.missing(name, what)
+            return None
+        if not isinstance(value, shape):
+            noun = "list" if shape is list else "set of fields"
+            self.problem(name, f"'{name}' must be a {noun}, not a {_kind(value)}.", how, skip=True)
+            return None
+        return value
+
     def text(self, name: str, what: str, *, required: bool = True, max_words: int | None = None) -> str:
         value = self.data.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):

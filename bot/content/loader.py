@@ -344,17 +344,13 @@ def _load_module(path: Path, rel: str, today: dt.date | None) -> tuple[Module | 
 
 
 def _teach_back(r: FieldReader) -> tuple[TeachBack, ...]:
-    value = r.data.get("teach_back")
+    value = r.block(
+        "teach_back",
+        list,
+        "2 or 3 questions, each with question, choices, answer and explain",
+        "Start each question with '- question:'.",
+    )
     if value is None:
-        r.missing("teach_back", "2 or 3 questions, each with question, choices, answer and explain")
-        return ()
-    if not isinstance(value, list):
-        r.problem(
-            "teach_back",
-            "'teach_back' must be a list of questions.",
-            "Start each question with '- question:'.",
-            skip=True,
-        )
         return ()
     questions = []
     for index in range(len(value)):
@@ -509,9 +505,10 @@ def _load_glossary(path: Path, rel: str, today: dt.date | None) -> tuple[Glossar
     r.unknown_fields(("sources", "review_date", "terms"))
     sources = r.texts("sources", "the organisations you based the definitions on", least=1)
     review_date = r.date("review_date", today) if "review_date" in r.data else None
-    raw_terms = r.data.get("terms")
-    if not isinstance(raw_terms, list):
-        r.missing("terms", "a list of terms, each with term, definition and aliases")
+    raw_terms = r.block(
+        "terms", list, "a list of terms, each with term, definition and aliases", "Start each term with '- term:'."
+    )
+    if raw_terms is None:
         return None, problems + r.problems
     terms: list[GlossaryTerm] = []
     seen: dict[str, int] = {}
@@ -590,17 +587,9 @@ def _load_clinic(path: Path, rel: str) -> tuple[ClinicProfile | None, list[Conte
 
 
 def _opening_hours(r: FieldReader) -> tuple[OpeningHours, ...]:
-    value = r.data.get("opening_hours")
+    example = "one line per open day, like 'monday: \"08:00-18:00\"'"
+    value = r.block("opening_hours", dict, example, f"Write {example}.")
     if value is None:
-        r.missing("opening_hours", "one line per open day, like 'monday: \"08:00-18:00\"'")
-        return ()
-    if not isinstance(value, dict):
-        r.problem(
-            "opening_hours",
-            "'opening_hours' must list days.",
-            "Write one line per open day, like 'monday: \"08:00-18:00\"'.",
-            skip=True,
-        )
         return ()
     hours = []
     for day, span in value.items():
@@ -629,9 +618,9 @@ def _opening_hours(r: FieldReader) -> tuple[OpeningHours, ...]:
 
 
 def _messages(r: FieldReader) -> dict[str, str]:
-    value = r.data.get("messages")
-    if not isinstance(value, dict):
-        r.missing("messages", f"the messages {', '.join(REQUIRED_MESSAGES)}")
+    how = "Write one line per message under 'messages:', like '  emergency: Call {emergency_number} now.'"
+    value = r.block("messages", dict, f"the messages {', '.join(REQUIRED_MESSAGES)}", how)
+    if value is None:
         return {}
     messages: dict[str, str] = {}
     for key in REQUIRED_MESSAGES:
