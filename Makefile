@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PH := $(VENV)/bin/plainhealth
 
-.PHONY: install run test test-fast lint types validate content-check content-report train eval bench bench-content clean
+.PHONY: install run test test-fast lint types validate content-check content-report train eval eval-pipelines bench bench-content clean
 
 install:
 	@bash scripts/install.sh
@@ -16,7 +16,7 @@ test: install
 
 # Unit tests only: no Rasa servers, no training.
 test-fast: install
-	@$(PY) -m pytest -q -m "not e2e"
+	@$(PY) -m pytest -q -m "not e2e and not model"
 
 lint: install
 	@$(VENV)/bin/ruff check bot actions tests bench scripts
@@ -37,8 +37,13 @@ content-report: install
 train: install
 	@$(PH) train
 
+# NLU quality on the held-out test set and its typo twin; dated report in reports/. EVAL_ARGS=--cross-validation
 eval: install
-	@$(PY) bench/eval_nlu.py
+	@$(PH) eval $(EVAL_ARGS)
+
+# Train and score every candidate pipeline in bench/pipelines/ (about 8 minutes).
+eval-pipelines: install
+	@$(PY) bench/compare_pipelines.py
 
 bench: install
 	@$(PY) bench/bench_servers.py

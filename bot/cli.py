@@ -217,6 +217,55 @@ def _cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.passed(strict=args.strict) else 1
 
 
+def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Measure understanding on the held-out test set and its typo twin; exit 1 when a target is missed."""
+    import warnings
+    from pathlib import Path
+
+    from bot.nlu_eval.session import TYPO_HEADER, EvalOptions, run_evaluation
+    from bot.nlu_eval.testset import dump_test_set, load_test_set
+    from bot.nlu_eval.typos import typo_set
+
+    root = settings.project_dir
+    test_set = Path(args.test_set) if args.test_set else root / "tests" / "data" / "nlu_holdout.yml"
+    typo_path = test_set.with_name(test_set.stem + "_typos.yml")
+    if args.make_typos:
+        examples = load_test_set(test_set)
+        typo_path.write_text(dump_test_set(typo_set(examples), TYPO_HEADER), encoding="utf-8")
+        print(f"Wrote {len(examples)} messages with typos to {typo_path}")
+        return 0
+    options = EvalOptions(
+        test_set=test_set,
+        typo_set=None if args.no_typos or not typo_path.exists() else typo_path,
+        out_dir=Path(args.out) if args.out else root / "reports",
+        config=Path(args.config) if args.config else None,
+        folds=args.folds if args.cross_validation else 0,
+    )
+    # Rasa, TensorFlow and matplotlib warn about their own internals; none of it is the user's to fix.
+    for category in (DeprecationWarning, PendingDeprecationWarning, UserWarning, FutureWarning):
+        warnings.filterwarnings("ignore", category=category)
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+    print("Evaluating (trains first if the training data changed)...", flush=True)
+    result = run_evaluation(settings, options)
+    for ev in (result.clean, result.typos):
+        if ev is None:
+            continue
+        weakest, recall = ev.weakest_recall()
+        print(f"{ev.name:>10}: {ev.total} messages, accuracy {ev.accuracy:.1%}, macro F1 {ev.macro_f1:.3f}, "
+              f"lowest recall {weakest} {recall:.0%}, asked to rephrase {ev.fallbacks}")
+    entities = ", ".join(f"{k} {v.f1:.3f}" for k, v in result.clean.entities.items())
+    print(f"entity F1: {entities}")
+    if result.info.cross_validation:
+        cv = result.info.cross_validation["intent"]
+        print("cross-validation: " + ", ".join(f"{k} {m:.3f} (±{s:.3f})" for k, (m, s) in cv.items()))
+    print(f"Report: {result.report}")
+    if result.problems:
+        print("Targets not met: " + "; ".join(result.problems))
+        return 1
+    print("All targets met.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plainhealth",
@@ -240,6 +289,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check the training data and domain with `rasa data validate`")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("eval", help="measure how well the assistant understands the held-out test set")
+    p.add_argument("--test-set", default=None, help="Rasa NLU file to test on (default tests/data/nlu_holdout.yml)")
+    p.add_argument("--no-typos", action="store_true", help="skip the typo twin of the test set")
+    p.add_argument("--config", default=None, help="try another pipeline: train an NLU-only model with this config")
+    p.add_argument("--cross-validation", action="store_true", help="also run Rasa's cross-validation")
+    p.add_argument("--folds", type=int, default=5, help="folds for --cross-validation (default 5)")
+    p.add_argument("--out", default=None, help="folder for the dated report (default reports/)")
+    p.add_argument("--make-typos", action="store_true", help="rewrite the typo twin from the test set and stop")
+    p.set_defaults(func=_cmd_eval)
 
     content = sub.add_parser("content", help="work with the content educators write").add_subparsers(
         dest="content_command", required=True, metavar="ACTION"

@@ -1,9 +1,10 @@
 """The training data covers the NLU contract, and the held-out set stays out of it."""
 
-import re
 from pathlib import Path
 
 import yaml
+
+from bot.nlu_eval.testset import Example, load_test_set, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = {
@@ -15,23 +16,21 @@ APPOINTMENT_TYPES = {"general_checkup", "specialist", "blood_test", "surgery", "
                      "test_results", "new_medicine"}
 
 
-def examples(files: list[Path]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+def examples(files: list[Path]) -> dict[str, list[Example]]:
+    out: dict[str, list[Example]] = {}
     for file in files:
-        for block in yaml.safe_load(file.read_text())["nlu"]:
-            if "intent" in block:
-                lines = [ln[2:].strip() for ln in block["examples"].splitlines() if ln.strip().startswith("- ")]
-                out.setdefault(block["intent"], []).extend(lines)
+        for example in load_test_set(file):
+            out.setdefault(example.intent, []).append(example)
     return out
 
 
-def plain(text: str) -> str:
-    text = re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", text)
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+def plain(example: Example) -> str:
+    return normalise(example.text)
 
 
 TRAIN = examples(sorted((ROOT / "data" / "nlu").glob("*.yml")))
 HOLDOUT = examples([ROOT / "tests" / "data" / "nlu_holdout.yml"])
+TYPOS = examples([ROOT / "tests" / "data" / "nlu_holdout_typos.yml"])
 
 
 def test_every_contract_intent_has_enough_training_examples() -> None:
@@ -42,9 +41,16 @@ def test_every_contract_intent_has_enough_training_examples() -> None:
 
 def test_holdout_covers_every_intent_and_is_never_trained_on() -> None:
     assert set(HOLDOUT) == CONTRACT
+    thin = {intent: len(xs) for intent, xs in HOLDOUT.items() if len(xs) < 15}
+    assert not thin
     trained = {plain(x) for xs in TRAIN.values() for x in xs}
-    leaked = [x for xs in HOLDOUT.values() for x in xs if plain(x) in trained]
+    leaked = [x for xs in list(HOLDOUT.values()) + list(TYPOS.values()) for x in xs if plain(x) in trained]
     assert not leaked
+
+
+def test_holdout_has_no_repeats() -> None:
+    seen = [plain(x) for xs in HOLDOUT.values() for x in xs]
+    assert len(seen) == len(set(seen))
 
 
 def test_no_example_is_given_to_two_intents() -> None:
@@ -60,10 +66,13 @@ def test_no_example_is_given_to_two_intents() -> None:
 
 
 def test_appointment_types_resolve_to_the_canonical_values() -> None:
-    values = set()
-    for x in TRAIN["prepare_appointment"] + HOLDOUT["prepare_appointment"]:
-        for _text, value in re.findall(r"\[([^\]]+)\]\{[^}]*\"value\": \"([^\"]+)\"\}", x):
-            values.add(value)
-        for text in re.findall(r"\[([^\]]+)\]\(appointment_type\)", x):
-            values.add(text.replace(" ", "_").replace("-", "_"))
+    everything = [x for group in (TRAIN, HOLDOUT) for xs in group.values() for x in xs]
+    values = {e.value for x in everything for e in x.entities if e.entity == "appointment_type"}
     assert values and values <= APPOINTMENT_TYPES, values - APPOINTMENT_TYPES
+    synonyms = yaml.safe_load((ROOT / "data" / "nlu" / "synonyms.yml").read_text())["nlu"]
+    assert {block["synonym"] for block in synonyms if "synonym" in block} == APPOINTMENT_TYPES
+
+
+def test_only_contract_entities_are_marked() -> None:
+    everything = [x for group in (TRAIN, HOLDOUT) for xs in group.values() for x in xs]
+    assert {e.entity for x in everything for e in x.entities} == {"topic", "term", "appointment_type"}

@@ -34,3 +34,12 @@ def test_written_files_point_at_the_configured_ports(tmp_path: Path) -> None:
     assert data["tracker_store"]["db"] == str(tmp_path / "tracker.db")
     channels = yaml.safe_load(credentials.read_text())
     assert "rest" in channels and channels["socketio"]["session_persistence"] is True
+
+
+def test_shipped_pipeline_is_the_measured_winner() -> None:
+    """docs/nlu.md reports the candidates' figures; the shipped pipeline must be the one chosen there."""
+    root = Path(__file__).resolve().parents[1]
+    shipped = yaml.safe_load((root / "config.yml").read_text())["pipeline"]
+    winner = yaml.safe_load((root / "bench" / "pipelines" / "diet-light-crf.yml").read_text())["pipeline"]
+    assert shipped == winner
+    assert "diet-light-crf" in (root / "docs" / "nlu.md").read_text()
