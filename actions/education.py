@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import PlainhealthAction
+from bot.learning.tutor import Tutor
 from bot.storage.feedback import save_feedback
 
 
@@ -17,11 +18,14 @@ class ActionSaveFeedback(PlainhealthAction):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         runtime = self.runtime
+        patient = runtime.patient_id(tracker.sender_id)
+        module_id, section = Tutor(runtime.library, runtime.db, patient).context()
         save_feedback(
             runtime.db,
-            patient=runtime.patient_id(tracker.sender_id),
+            patient=patient,
             text=tracker.latest_message.get("text") or "",
-            module_id=tracker.get_slot("topic"),
+            module_id=module_id or tracker.get_slot("topic"),
+            section=section,
         )
         dispatcher.utter_message(response="utter_feedback_thanks")
         return []

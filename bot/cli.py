@@ -9,8 +9,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.learning.insights import Insights
 
 
 def _cmd_train(args: argparse.Namespace, settings: Settings) -> int:
@@ -185,6 +189,7 @@ def _cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     import datetime as dt
     from pathlib import Path
 
+    from bot.learning.insights import as_html_section
     from bot.readability.checker import CheckOptions, run_check
     from bot.readability.html_report import as_html
     from bot.readability.report import as_json, as_text
@@ -204,7 +209,8 @@ def _cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "json":
         output = as_json(report)
     elif args.format == "html":
-        output = as_html(report)
+        insights = _gather_insights(settings, content_dir)
+        output = as_html(report, extra=as_html_section(insights) if insights else "")
     else:
         output = as_text(report, show_warnings=not args.errors_only)
     if args.output:
@@ -215,6 +221,55 @@ def _cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(output)
     return 0 if report.passed(strict=args.strict) else 1
+
+
+def _gather_insights(settings: Settings, content_dir: object) -> Insights | None:
+    """The lesson insights from the app database, or None when there is no database yet."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from bot.content.loader import load_library
+    from bot.learning.insights import gather
+    from bot.storage.db import Database
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and (not url.database or not Path(url.database).exists()):
+        return None
+    db = Database(settings.database_url)
+    try:
+        db.migrate()
+        return gather(db, load_library(Path(str(content_dir))))
+    finally:
+        db.dispose()
+
+
+def _cmd_content_insights(args: argparse.Namespace, settings: Settings) -> int:
+    """What patients did with the lessons: starts, finishes, where they stopped, teach-back, clarity, gaps."""
+    from pathlib import Path
+
+    from bot.learning.insights import as_html_section, as_text
+
+    logging.getLogger("bot.content").setLevel(logging.ERROR)
+    insights = _gather_insights(settings, settings.content_dir)
+    if insights is None:
+        print("No lesson activity yet: the assistant has not stored anything in its database.")
+        return 0
+    if args.format == "html":
+        from bot.readability.html_report import _CSS
+
+        output = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>plainhealth insights</title>'
+                  f"<style>{_CSS}</style></head><body>{as_html_section(insights)}</body></html>\n")
+    else:
+        output = as_text(insights)
+    if args.output:
+        target = Path(args.output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(output, encoding="utf-8")
+        print(f"Insights written to {target}")
+    else:
+        print(output)
+    return 0
 
 
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -312,6 +367,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--errors-only", action="store_true", help="text format: hide warnings")
     p.set_defaults(func=_cmd_content_check)
+    p = content.add_parser("insights", help="what patients did with the lessons, for educators")
+    p.add_argument("--format", choices=("text", "html"), default="text", help="report format (default text)")
+    p.add_argument("--output", "-o", help="write the report to this file instead of the screen")
+    p.set_defaults(func=_cmd_content_insights)
 
     return parser
 

@@ -20,3 +20,9 @@ def consecutive_fallbacks(events: Iterable[dict[str, Any]]) -> int:
         else:
             break
     return count
+
+
+def best_guess(parse_data: dict[str, Any]) -> str | None:
+    """The classifier's top real intent when FallbackClassifier said "not sure"."""
+    ranking = [r for r in parse_data.get("intent_ranking") or [] if r.get("name") not in FALLBACK_INTENTS]
+    return str(ranking[0]["name"]) if ranking else None

@@ -125,3 +125,22 @@ def scorer(nltk_dir: Path):  # type: ignore[no-untyped-def]
     from bot.readability.scoring import Scorer
 
     return Scorer(nltk_dir)
+
+
+@pytest.fixture(scope="session")
+def library() -> Any:
+    """The shipped content library, loaded once (tests must not change it)."""
+    from bot.content.loader import load_library
+
+    return load_library(ROOT / "content")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Any]:
+    """A fresh, migrated SQLite app database for one test."""
+    from bot.storage.db import Database
+
+    database = Database(f"sqlite:///{tmp_path / 'app.db'}")
+    database.migrate()
+    yield database
+    database.dispose()

@@ -24,3 +24,13 @@ def test_first_miss_asks_to_rephrase_second_offers_a_person(dispatcher) -> None:
     earlier = [{"event": "user", "text": "qwer", "parse_data": {"intent": {"name": "nlu_fallback"}}}]
     ActionFallback().run(dispatcher, make_tracker("asdf", "nlu_fallback", events=earlier), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_offer_human"]
+
+
+def test_an_unsure_guess_of_emergency_still_gets_the_emergency_guidance_first(dispatcher) -> None:
+    tracker = make_tracker("my kid drank cleaning fluid", "nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.45}, {"name": "emergency", "confidence": 0.44},
+        {"name": "define_term", "confidence": 0.30},
+    ]
+    ActionFallback().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_emergency", "utter_ask_rephrase"]

@@ -64,7 +64,8 @@ def _chart(report: Report) -> str:
     return "".join(parts)
 
 
-def as_html(report: Report, title: str = "plainhealth content check") -> str:
+def as_html(report: Report, title: str = "plainhealth content check", extra: str = "") -> str:
+    """The report page; ``extra`` is an already-escaped HTML section (the lesson insights) put after the problems."""
     verdict = "pass" if report.passed() else "fail"
     rows = []
     for p in report.problems:
@@ -102,7 +103,7 @@ need work.</figcaption></figure>
 <h2 id="problems">Problems, worst first ({len(report.problems)})</h2>
 <table><thead><tr><th>Severity</th><th>Where</th><th>Rule</th><th>Grade</th><th>What is wrong</th>
 <th>What to change</th></tr></thead><tbody>{"".join(rows) or "<tr><td colspan=6>No problems.</td></tr>"}</tbody></table>
-<h2 id="files">Files, hardest first</h2>
+{extra}<h2 id="files">Files, hardest first</h2>
 <table><thead><tr><th>Grade</th><th>File</th><th>Words</th><th>Sentences</th></tr></thead><tbody>{doc_rows}</tbody></table>
 <h2 id="texts">All graded texts, hardest first ({len(text_rows)})</h2>
 <table><thead><tr><th>Grade</th><th>Where</th><th>Part</th><th>Formulas</th><th>Text</th></tr></thead>
