@@ -6,43 +6,14 @@ Each action reads the tracker, asks `bot.learning.tutor.Tutor` what to say, and 
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import PlainhealthAction
+from actions.appointments import context_replies
+from actions.base import PlainhealthAction, entity, last_bot_response, send
 from bot.learning.tutor import Say, Tutor
-
-
-def send(dispatcher: CollectingDispatcher, replies: Iterable[Say]) -> None:
-    for say in replies:
-        if say.response:
-            dispatcher.utter_message(response=say.response, buttons=list(say.buttons), **say.values)
-        else:
-            dispatcher.utter_message(text=say.text, buttons=list(say.buttons))
-
-
-def entity(tracker: Tracker, name: str) -> str | None:
-    value = next(tracker.get_latest_entity_values(name), None)
-    return str(value) if value not in (None, "") else None
-
-
-def last_bot_response(tracker: Tracker) -> str | None:
-    """The domain response the assistant sent just before this message, e.g. to know what "yes" answers."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_user:
-                break
-            seen_user = True
-        elif kind == "bot" and seen_user:
-            utter = (event.get("metadata") or {}).get("utter_action")
-            if utter:
-                return str(utter)
-    return None
 
 
 class LessonAction(PlainhealthAction, abc.ABC):
@@ -55,7 +26,18 @@ class LessonAction(PlainhealthAction, abc.ABC):
     @abc.abstractmethod
     def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]: ...
 
+    def answer(self, tracker: Tracker) -> str | None:
+        """A "yes", "no", "stop" or button choice that may answer the checklist, a reminder offer or "clear
+        my list?" rather than a lesson; those are tried first."""
+        return None
+
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        answer = self.answer(tracker)
+        handled = context_replies(self.runtime, tracker, answer) if answer else None
+        if handled is not None:
+            replies, events = handled
+            send(dispatcher, replies)
+            return events
         send(dispatcher, self.replies(self.tutor(tracker), tracker))
         return []
 
@@ -89,6 +71,9 @@ class ActionLessonStop(LessonAction):
     def name(self) -> str:
         return "action_lesson_stop"
 
+    def answer(self, tracker: Tracker) -> str | None:
+        return "stop"
+
     def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
         return tutor.stop()
 
@@ -104,6 +89,15 @@ class ActionContinueLesson(LessonAction):
 class ActionChoose(LessonAction):
     def name(self) -> str:
         return "action_choose"
+
+    def answer(self, tracker: Tracker) -> str | None:
+        chosen = entity(tracker, "choice")
+        if chosen:
+            return chosen
+        typed = (tracker.latest_message.get("text") or "").lower()
+        if any(w in typed for w in ("not yet", "later", "skip", "no")):
+            return "no"
+        return "yes" if any(w in typed for w in ("done", "yes", "got it", "did it", "have it", "ok")) else None
 
     def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
         return tutor.choose(entity(tracker, "choice") or tracker.latest_message.get("text") or "")
@@ -123,6 +117,9 @@ class ActionAffirm(LessonAction):
     def name(self) -> str:
         return "action_affirm"
 
+    def answer(self, tracker: Tracker) -> str | None:
+        return "yes"
+
     def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
         previous = last_bot_response(tracker)
         if previous == "utter_back_to_lesson":
@@ -130,3 +127,16 @@ class ActionAffirm(LessonAction):
         if previous in {"utter_lesson_part", "utter_lesson_simpler", "utter_lesson_start"}:
             return tutor.next()
         return [Say("utter_menu")]
+
+
+class ActionDeny(LessonAction):
+    """A bare "no": "not yet" to a checklist item, no reminder, keep my list; otherwise "anything else?"."""
+
+    def name(self) -> str:
+        return "action_deny"
+
+    def answer(self, tracker: Tracker) -> str | None:
+        return "no"
+
+    def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
+        return [Say("utter_anything_else")]

@@ -33,7 +33,7 @@ def _cmd_train(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _start_servers(settings: Settings, with_rasa: bool = True) -> list:
-    from bot.processes import action_server, rasa_server
+    from bot.processes import action_server, rasa_server, web_server
     from bot.training import ensure_model
 
     result = ensure_model(settings)
@@ -42,7 +42,7 @@ def _start_servers(settings: Settings, with_rasa: bool = True) -> list:
     print(_content_summary(settings))
     servers = [action_server(settings)]
     if with_rasa:
-        servers.append(rasa_server(settings, result.model))
+        servers += [rasa_server(settings, result.model), web_server(settings)]
     for server in servers:
         server.start()
     try:
@@ -100,6 +100,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         "\nplainhealth is running.\n"
         f"  Rasa server:    {rasa_url}  (REST: POST {rasa_url}/webhooks/rest/webhook)\n"
         f"  Action server:  {settings.action_endpoint_url}\n"
+        f"  Web app:        {settings.web_url}  (printable question lists)\n"
         "\nChat in this terminal from another window:  .venv/bin/plainhealth chat\n"
         "Or over HTTP:\n"
         f"  curl -s {rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\\n"

@@ -7,11 +7,14 @@ so the same person maps to the same pseudonym, and the pseudonym cannot be turne
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
 import secrets
 from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
 
 from bot.settings import Settings
 
@@ -39,3 +42,21 @@ def load_or_create_secret(settings: Settings) -> bytes:
 
 def pseudonym(channel_id: str, secret: bytes) -> str:
     return hmac.new(secret, channel_id.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def _fernet(secret: bytes) -> Fernet:
+    key = base64.urlsafe_b64encode(hashlib.sha256(b"plainhealth-conversation:" + secret).digest())
+    return Fernet(key)
+
+
+def seal(conversation_id: str, secret: bytes) -> str:
+    """Encrypt a conversation id that must be kept for a while (to deliver a reminder), so the database
+    alone never shows who a patient is on their channel."""
+    return _fernet(secret).encrypt(conversation_id.encode("utf-8")).decode("ascii")
+
+
+def unseal(sealed: str, secret: bytes) -> str | None:
+    try:
+        return _fernet(secret).decrypt(sealed.encode("ascii")).decode("utf-8")
+    except (InvalidToken, ValueError):
+        return None

@@ -128,6 +128,18 @@ def action_server(settings: Settings) -> ManagedProcess:
     )
 
 
+def web_server(settings: Settings) -> ManagedProcess:
+    """Printable question lists and the reminder catch-up (bot/web)."""
+    return ManagedProcess(
+        name="web app",
+        command=[sys.executable, "-m", "bot.web"],
+        ready_url=f"http://{settings.host}:{settings.web_port}/health",
+        log_path=settings.state_dir / "logs" / "web.log",
+        env=settings.to_env(),
+        cwd=settings.project_dir,
+    )
+
+
 def rasa_server(settings: Settings, model: Path) -> ManagedProcess:
     endpoints_file, credentials_file = write_rasa_files(settings)
     return ManagedProcess(

@@ -53,10 +53,14 @@ class Runtime:
             self._library = library
         return library
 
-    def patient_id(self, sender_id: str) -> str:
+    @property
+    def secret(self) -> bytes:
         if self._secret is None:
             self._secret = load_or_create_secret(self.settings)
-        return pseudonym(sender_id, self._secret)
+        return self._secret
+
+    def patient_id(self, sender_id: str) -> str:
+        return pseudonym(sender_id, self.secret)
 
     def close(self) -> None:
         if self._db is not None:

@@ -49,6 +49,12 @@ class Settings:
     max_grade: float = 6.0
     max_sentence_words: int = 20
     log_level: str = "WARNING"
+    public_url: str = ""
+    reminder_hour: int = 10
+    reminder_delay_seconds: int = 0
+    reminder_grace_seconds: int = 60
+    print_link_hours: int = 72
+    date_order: str = "mdy"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -57,6 +63,13 @@ class Settings:
             object.__setattr__(self, "database_url", f"sqlite:///{self.state_dir / 'plainhealth.db'}")
         if not self.tracker_store_url:
             object.__setattr__(self, "tracker_store_url", f"sqlite:///{self.state_dir / 'tracker.db'}")
+        if not 0 <= self.reminder_hour <= 23:
+            raise SettingsError(f"PLAINHEALTH_REMINDER_HOUR must be an hour from 0 to 23, not {self.reminder_hour}.")
+        if self.date_order not in ("mdy", "dmy"):
+            raise SettingsError(f"PLAINHEALTH_DATE_ORDER must be mdy (3/12 is March 12) or dmy (3/12 is 3 December), "
+                                f"not {self.date_order!r}.")
+        if self.print_link_hours < 1:
+            raise SettingsError("PLAINHEALTH_PRINT_LINK_HOURS must be 1 or more.")
         if not 1 <= self.max_grade <= 18:
             raise SettingsError(f"PLAINHEALTH_MAX_GRADE must be between 1 and 18, not {self.max_grade}.")
 
@@ -85,6 +98,12 @@ class Settings:
             max_grade=max_grade,
             max_sentence_words=_int(env, "PLAINHEALTH_MAX_SENTENCE_WORDS", base.max_sentence_words),
             log_level=env.get("PLAINHEALTH_LOG_LEVEL", base.log_level).upper(),
+            public_url=env.get("PLAINHEALTH_PUBLIC_URL", "").rstrip("/"),
+            reminder_hour=_int(env, "PLAINHEALTH_REMINDER_HOUR", base.reminder_hour),
+            reminder_delay_seconds=_int(env, "PLAINHEALTH_REMINDER_DELAY_SECONDS", base.reminder_delay_seconds),
+            reminder_grace_seconds=_int(env, "PLAINHEALTH_REMINDER_GRACE_SECONDS", base.reminder_grace_seconds),
+            print_link_hours=_int(env, "PLAINHEALTH_PRINT_LINK_HOURS", base.print_link_hours),
+            date_order=env.get("PLAINHEALTH_DATE_ORDER", base.date_order).strip().lower(),
         )
 
     def with_changes(self, **changes: object) -> Settings:
@@ -107,6 +126,12 @@ class Settings:
             "PLAINHEALTH_MAX_GRADE": str(self.max_grade),
             "PLAINHEALTH_MAX_SENTENCE_WORDS": str(self.max_sentence_words),
             "PLAINHEALTH_LOG_LEVEL": self.log_level,
+            "PLAINHEALTH_PUBLIC_URL": self.public_url,
+            "PLAINHEALTH_REMINDER_HOUR": str(self.reminder_hour),
+            "PLAINHEALTH_REMINDER_DELAY_SECONDS": str(self.reminder_delay_seconds),
+            "PLAINHEALTH_REMINDER_GRACE_SECONDS": str(self.reminder_grace_seconds),
+            "PLAINHEALTH_PRINT_LINK_HOURS": str(self.print_link_hours),
+            "PLAINHEALTH_DATE_ORDER": self.date_order,
         }
 
     @property
@@ -116,6 +141,11 @@ class Settings:
     @property
     def action_endpoint_url(self) -> str:
         return f"http://{self.host}:{self.action_port}/webhook"
+
+    @property
+    def web_url(self) -> str:
+        """Where patients open printable pages: PLAINHEALTH_PUBLIC_URL behind a proxy, else the web app."""
+        return self.public_url or f"http://{self.host}:{self.web_port}"
 
     @property
     def rasa_url(self) -> str:

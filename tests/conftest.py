@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.processes import ManagedProcess, action_server, free_port, rasa_server
+from bot.processes import ManagedProcess, action_server, free_port, rasa_server, web_server
 from bot.runtime import Runtime, use_runtime
 from bot.settings import PROJECT_ROOT, Settings
 from bot.training import ensure_model
@@ -61,6 +62,14 @@ class Servers:
         with urllib.request.urlopen(request, timeout=60) as response:
             return list(json.loads(response.read()))
 
+    def web_get(self, path: str) -> tuple[int, str]:
+        """GET from the web app; (status, body) also for 4xx answers."""
+        try:
+            with urllib.request.urlopen(f"{self.settings.web_url}{path}", timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
     def get_json(self, path: str) -> Any:
         with urllib.request.urlopen(f"{self.settings.rasa_url}{path}", timeout=60) as response:
             return json.loads(response.read())
@@ -84,11 +93,13 @@ class Servers:
 
 
 def start_servers(tmp: Path, model: Path) -> Servers:
+    # Reminders fire a few seconds after they are set, so a test can see one arrive.
     settings = Settings(
         project_dir=ROOT, state_dir=tmp, models_dir=ROOT / "models",
-        rasa_port=free_port(), action_port=free_port(),
+        rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
+        reminder_delay_seconds=8, reminder_grace_seconds=6,
     )
-    processes = [action_server(settings), rasa_server(settings, model)]
+    processes = [action_server(settings), web_server(settings), rasa_server(settings, model)]
     for process in processes:
         process.start()
     try:

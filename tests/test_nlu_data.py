@@ -13,7 +13,10 @@ CONTRACT = {
     "medical_advice", "give_feedback", "forget_me", "emergency", "out_of_scope",
 }
 # Beyond the contract: lesson controls and button picks (the issue allows more intents, e.g. next / stop).
-EXTRA = {"lesson_next", "lesson_simpler", "lesson_stop", "continue_lesson", "choose"}
+EXTRA = {"lesson_next", "lesson_simpler", "lesson_stop", "continue_lesson", "choose",
+         # Getting ready for a visit: editing the question list, the checklist, reminders.
+         "remove_question", "clear_questions", "move_question", "print_questions", "set_reminder", "cancel_reminder",
+         "show_checklist"}
 APPOINTMENT_TYPES = {"general_checkup", "specialist", "blood_test", "surgery", "telehealth", "first_visit",
                      "test_results", "new_medicine"}
 

@@ -18,3 +18,13 @@ def test_secret_is_created_once_and_private(tmp_path: Path) -> None:
     assert first == load_or_create_secret(settings)
     assert len(first) == 64
     assert (tmp_path / "secret.key").stat().st_mode & 0o077 == 0
+
+
+def test_a_sealed_conversation_id_opens_only_with_the_same_secret() -> None:
+    from bot.privacy import seal, unseal
+
+    sealed = seal("telegram-12345", b"secret-one")
+    assert "12345" not in sealed and sealed != seal("telegram-12345", b"secret-one")  # random nonce each time
+    assert unseal(sealed, b"secret-one") == "telegram-12345"
+    assert unseal(sealed, b"secret-two") is None
+    assert unseal("not a token", b"secret-one") is None

@@ -24,12 +24,20 @@ def test_environment_overrides_each_setting() -> None:
 
 
 def test_round_trip_through_the_environment(tmp_path: Path) -> None:
-    s = Settings(state_dir=tmp_path, rasa_port=7001, action_port=7002, max_grade=7)
+    s = Settings(state_dir=tmp_path, rasa_port=7001, action_port=7002, max_grade=7, reminder_hour=9,
+                 reminder_delay_seconds=5, date_order="dmy", print_link_hours=24, public_url="https://c.example")
     assert Settings.from_env(s.to_env()) == s
+
+
+def test_print_links_use_the_public_address_when_there_is_one() -> None:
+    assert Settings(web_port=8123).web_url == "http://127.0.0.1:8123"
+    assert Settings.from_env({"PLAINHEALTH_PUBLIC_URL": "https://chat.clinic.example/"}).web_url == \
+        "https://chat.clinic.example"
 
 
 @pytest.mark.parametrize(("name", "value"), [
     ("PLAINHEALTH_RASA_PORT", "five"), ("PLAINHEALTH_MAX_GRADE", "easy"), ("PLAINHEALTH_MAX_GRADE", "40"),
+    ("PLAINHEALTH_REMINDER_HOUR", "25"), ("PLAINHEALTH_DATE_ORDER", "ymd"), ("PLAINHEALTH_PRINT_LINK_HOURS", "0"),
 ])
 def test_bad_values_give_a_clear_message(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match="PLAINHEALTH_"):

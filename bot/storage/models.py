@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -78,4 +78,75 @@ class UnmetRequest(Base):  # type: ignore[misc,valid-type]
     kind = Column(String(10), nullable=False, index=True)  # "term" or "topic"
     text = Column(String(200), nullable=False)
     module_id = Column(String(100), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Appointment(Base):  # type: ignore[misc,valid-type]
+    """A visit a patient is getting ready for. ``step`` is where they are in its checklist."""
+
+    __tablename__ = "appointment"
+
+    id = Column(Integer, primary_key=True)
+    patient = Column(String(64), nullable=False, index=True)
+    appointment_type = Column(String(50), nullable=False)
+    checklist_id = Column(String(100), nullable=True)
+    day = Column(Date, nullable=True)
+    step = Column(Integer, nullable=False, default=0)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ChecklistTick(Base):  # type: ignore[misc,valid-type]
+    """One checklist item ticked (or left for later). The item's text is kept, as content changes."""
+
+    __tablename__ = "checklist_tick"
+    __table_args__ = (UniqueConstraint("appointment_id", "item", name="uq_checklist_tick_item"),)
+
+    id = Column(Integer, primary_key=True)
+    appointment_id = Column(Integer, ForeignKey("appointment.id", ondelete="CASCADE"), nullable=False, index=True)
+    item = Column(Integer, nullable=False)
+    text = Column(Text, nullable=False)
+    done = Column(Boolean, nullable=False, default=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class QuestionItem(Base):  # type: ignore[misc,valid-type]
+    """One question on a patient's list, in their order. ``source`` is "own" or the prompt set it came from."""
+
+    __tablename__ = "question_item"
+
+    id = Column(Integer, primary_key=True)
+    patient = Column(String(64), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    text = Column(Text, nullable=False)
+    source = Column(String(120), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Reminder(Base):  # type: ignore[misc,valid-type]
+    """A day-before reminder. ``conversation`` is the channel's conversation id, encrypted
+    (`bot.privacy.seal`), kept only while the reminder waits. ``status``: scheduled, sent, cancelled,
+    replaced or missed."""
+
+    __tablename__ = "reminder"
+
+    id = Column(Integer, primary_key=True)
+    patient = Column(String(64), nullable=False, index=True)
+    appointment_id = Column(Integer, ForeignKey("appointment.id", ondelete="CASCADE"), nullable=False, index=True)
+    conversation = Column(Text, nullable=False, default="")
+    fire_at = Column(DateTime(timezone=True), nullable=False, index=True)
+    status = Column(String(12), nullable=False, default="scheduled", index=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    sent_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class PrintLink(Base):  # type: ignore[misc,valid-type]
+    """A private link to the printable question list. Only a hash of the token is stored."""
+
+    __tablename__ = "print_link"
+
+    id = Column(Integer, primary_key=True)
+    patient = Column(String(64), nullable=False, index=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -1,0 +1,1 @@
+"""Getting ready for a visit: dates, checklists, question prompts, my questions, reminders."""

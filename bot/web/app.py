@@ -1,0 +1,118 @@
+"""The web app (port 8000 by default): printable question lists, and the reminder catch-up.
+
+Started by `plainhealth run` beside the Rasa and action servers (`python -m bot.web`). It holds no state of
+its own: everything comes from the app database, so several can run behind a proxy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import ClientSession, ClientTimeout, web
+
+from bot.appointments.dates import say_date
+from bot.appointments.delivery import deliver_due
+from bot.appointments.visits import checklist_items, local_today, visit_name
+from bot.content.loader import load_library
+from bot.content.models import Library
+from bot.privacy import load_or_create_secret
+from bot.settings import Settings
+from bot.storage.db import Database
+from bot.storage.visits import current_visit, print_link_patient, questions
+from bot.web.printable import WORDS, PrintPage, render, render_gone
+
+logger = logging.getLogger(__name__)
+
+SETTINGS = web.AppKey("settings", Settings)
+DB = web.AppKey("db", Database)
+LIBRARY = web.AppKey("library", Library)
+SECRET = web.AppKey("secret", bytes)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "X-Frame-Options": "DENY",
+}
+
+
+def _html(body: str, status: int = 200) -> web.Response:
+    return web.Response(text=body, status=status, content_type="text/html", headers=SECURITY_HEADERS)
+
+
+async def print_page(request: web.Request) -> web.Response:
+    db, library = request.app[DB], request.app[LIBRARY]
+    patient, expired = print_link_patient(db, request.match_info["token"])
+    if patient is None:
+        return _html(render_gone(WORDS["wrong_title"], WORDS["wrong_text"]), 404)
+    if expired:
+        return _html(render_gone(WORDS["expired_title"], WORDS["expired_text"]), 410)
+    clinic = library.clinic
+    timezone = clinic.timezone if clinic else "UTC"
+    today = local_today(timezone)
+    visit = current_visit(db, patient, today)
+    heading, to_bring = "", None
+    if visit is not None:
+        heading = visit_name(library, visit.appointment_type).capitalize()
+        if visit.day:
+            heading += f", {say_date(visit.day, today)}"
+        checklist = library.checklists.get(visit.checklist_id or "")
+        if checklist:
+            to_bring = [(item.text, index in visit.ticked)
+                        for index, item in enumerate(checklist_items(checklist, "")) if item.kind == "bring"]
+    page = PrintPage(
+        clinic_name=clinic.name if clinic else "Your clinic", clinic_phone=clinic.phone if clinic else "",
+        questions=questions(db, patient), visit=heading, to_bring=to_bring)
+    return _html(render(page))
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _reminder_loop(app: web.Application) -> None:
+    """Deliver reminders Rasa did not (its scheduler forgets them when the server restarts)."""
+    settings = app[SETTINGS]
+    timeout = ClientTimeout(total=30)
+    async with ClientSession(timeout=timeout) as http:
+        while True:
+            try:
+                await deliver_due(app[DB], settings, app[SECRET], http, dt.datetime.now(dt.UTC))
+            except Exception:  # noqa: BLE001 - keep the loop alive; the next round tries again
+                logger.exception("reminder catch-up failed; trying again soon")
+            await asyncio.sleep(max(5, min(30, settings.reminder_grace_seconds // 2)))
+
+
+async def _background(app: web.Application) -> AsyncIterator[None]:
+    task = asyncio.create_task(_reminder_loop(app))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def make_app(settings: Settings, deliver_reminders: bool = True) -> web.Application:
+    db = Database(settings.database_url)
+    db.migrate()
+    app = web.Application()
+    app[SETTINGS] = settings
+    app[DB] = db
+    app[LIBRARY] = load_library(settings.content_dir)
+    app[SECRET] = load_or_create_secret(settings)
+    app.router.add_get("/print/{token}", print_page)
+    app.router.add_get("/health", health)
+    if deliver_reminders:
+        app.cleanup_ctx.append(_background)
+    return app
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # URLs hold print tokens
+    web.run_app(make_app(settings), host=settings.host, port=settings.web_port, print=None, access_log=None)
