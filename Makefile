@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PH := $(VENV)/bin/plainhealth
 
-.PHONY: install run test test-fast lint types validate content-check content-report train eval eval-pipelines bench bench-content clean
+.PHONY: install run test test-fast lint types validate content-check content-report train eval eval-pipelines bench bench-content bench-safety clean
 
 install:
 	@bash scripts/install.sh
@@ -48,6 +48,11 @@ eval-pipelines: install
 bench: install
 	@$(PY) bench/bench_servers.py
 	@$(PY) bench/bench_content_check.py
+	@$(PY) bench/bench_safety.py
+
+# Recall and false alarms of the safety net on tests/data/safety_eval*.yml (rules, classifier, both).
+bench-safety: install
+	@$(PY) bench/bench_safety.py
 
 bench-content: install
 	@$(PY) bench/bench_content_check.py

@@ -20,6 +20,7 @@ from bot.appointments.dates import DateAnswer, parse_date
 from bot.appointments.delivery import REMINDER_INTENT
 from bot.appointments.planner import Planner
 from bot.appointments.visits import local_today, reminder_time
+from bot.handoff.desk import medical_question
 from bot.learning.tutor import Say
 from bot.privacy import seal
 from bot.runtime import Runtime, get_runtime
@@ -239,18 +240,21 @@ class ActionSendReminder(PlainhealthAction):
         return "action_send_reminder"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        runtime = self.runtime
-        planner = planner_for(runtime, tracker)
-        raw = entity(tracker, "reminder") or ""
-        reminder = store.get_reminder(runtime.db, int(raw)) if raw.isdigit() else None
-        if reminder is None or reminder.patient != planner.patient:
-            return []
-        if not store.finish_reminder(runtime.db, reminder.id, "sent"):
-            return []  # cancelled, or already sent
-        visit = store.get_visit(runtime.db, reminder.appointment_id)
-        if visit is not None:
-            send(dispatcher, planner.reminder_text(visit))
+        send(dispatcher, reminder_replies(self.runtime, tracker))
         return []
+
+
+def reminder_replies(runtime: Runtime, tracker: Tracker) -> list[Say]:
+    """The reminder named in the external event, once, if it is still wanted (also during a hand-off)."""
+    planner = planner_for(runtime, tracker)
+    raw = entity(tracker, "reminder") or ""
+    reminder = store.get_reminder(runtime.db, int(raw)) if raw.isdigit() else None
+    if reminder is None or reminder.patient != planner.patient:
+        return []
+    if not store.finish_reminder(runtime.db, reminder.id, "sent"):
+        return []  # cancelled, or already sent
+    visit = store.get_visit(runtime.db, reminder.appointment_id)
+    return planner.reminder_text(visit) if visit is not None else []
 
 
 def _after_reminder(planner: Planner) -> list[Say]:
@@ -279,6 +283,9 @@ def context_replies(runtime: Runtime, tracker: Tracker, answer: str) -> tuple[li
         return replies + _after_reminder(planner), events
     if answer == "no_reminder" or (answer == "no" and offered):
         return [Say("utter_reminder_declined"), *_after_reminder(planner)], []
+    if answer == "yes" and previous == "utter_offer_add_medical_question":
+        asked = medical_question(tracker.events)
+        return (planner.add(asked) if asked else [Say("utter_ask_question_form_new_question")]), []
     if answer == "yes" and previous == "utter_confirm_clear":
         return planner.clear(confirmed=True), []
     if answer == "keep_list" or (answer == "no" and previous == "utter_confirm_clear"):

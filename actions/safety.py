@@ -1,4 +1,4 @@
-"""Not understanding the patient: ask again, then offer a person."""
+"""No medical advice: a kind refusal that says why, and two ways forward (my questions, a person)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,19 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import PlainhealthAction
-from bot.fallback import best_guess, consecutive_fallbacks
 
 
-class ActionFallback(PlainhealthAction):
-    """First miss: ask to rephrase. Second miss in a row: offer a person.
+class ActionNoMedicalAdvice(PlainhealthAction):
+    """Doses, stopping a medicine, "do I have X": only the care team can answer safely.
 
-    If the unsure classifier's best guess was an emergency, the emergency guidance goes first anyway:
-    asking someone in danger to rephrase costs time they may not have.
+    The patient's own question is not lost: "Yes, add it" puts it on their list for the visit (see
+    `context_replies`), and "Talk to a person" opens a hand-off marked as a medical question.
     """
 
     def name(self) -> str:
-        return "action_fallback"
+        return "action_no_medical_advice"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        if best_guess(tracker.latest_message) == "emergency":
-            dispatcher.utter_message(response="utter_emergency")
-        if consecutive_fallbacks(tracker.events) >= 2:
-            dispatcher.utter_message(response="utter_offer_human")
-        else:
-            dispatcher.utter_message(response="utter_ask_rephrase")
+        dispatcher.utter_message(response="utter_no_medical_advice")
+        dispatcher.utter_message(response="utter_offer_add_medical_question")
         return []

@@ -101,6 +101,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         f"  Rasa server:    {rasa_url}  (REST: POST {rasa_url}/webhooks/rest/webhook)\n"
         f"  Action server:  {settings.action_endpoint_url}\n"
         f"  Web app:        {settings.web_url}  (printable question lists)\n"
+        f"  Staff console:  {settings.web_url}/staff  (add an account: .venv/bin/plainhealth staff add NAME)\n"
         "\nChat in this terminal from another window:  .venv/bin/plainhealth chat\n"
         "Or over HTTP:\n"
         f"  curl -s {rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\\n"
@@ -322,6 +323,53 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    """From standard input with --password-stdin (for scripts), else asked twice without echo."""
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password (10 or more characters): ")
+    if getpass.getpass("Same password again: ") != first:
+        raise ValueError("The two passwords were not the same.")
+    return first
+
+
+def _cmd_staff(args: argparse.Namespace, settings: Settings) -> int:
+    """Staff accounts for the console: add, set a password, list, turn off."""
+    from bot.storage import staff
+    from bot.storage.db import Database
+
+    db = Database(settings.database_url)
+    db.migrate()
+    try:
+        if args.staff_command == "list":
+            for member in staff.list_staff(db):
+                state = "" if member.active else " (turned off)"
+                print(f"{member.username:20} {member.role:6} {member.display_name}{state}")
+            return 0
+        if args.staff_command == "disable":
+            found = next((m for m in staff.list_staff(db) if m.username == args.username.lower()), None)
+            if found is None:
+                raise staff.StaffError("There is no such user.")
+            staff.disable_staff(db, found.id)
+            print(f"Turned off {found.username}; their sessions are signed out.")
+            return 0
+        password = _read_password(args)
+        if args.staff_command == "add":
+            member = staff.create_staff(db, args.username, args.name or args.username, args.role, password)
+            print(f"Added {member.username} ({member.role}). Sign in at {settings.web_url}/staff")
+        else:
+            staff.set_password(db, args.username, password)
+            print(f"New password set for {args.username.lower()}.")
+        return 0
+    except ValueError as exc:
+        print(f"plainhealth staff: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plainhealth",
@@ -372,6 +420,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "html"), default="text", help="report format (default text)")
     p.add_argument("--output", "-o", help="write the report to this file instead of the screen")
     p.set_defaults(func=_cmd_content_insights)
+
+    staff = sub.add_parser("staff", help="staff accounts for the hand-off console").add_subparsers(
+        dest="staff_command", required=True, metavar="ACTION"
+    )
+    p = staff.add_parser("add", help="add a staff member (asks for the password)")
+    p.add_argument("username")
+    p.add_argument("--name", default=None, help="the name patients see, e.g. \"Sam\" (default: the user name)")
+    p.add_argument("--role", choices=("staff", "admin"), default="staff", help="admin can manage accounts")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=_cmd_staff)
+    p = staff.add_parser("password", help="set a new password (also unlocks and turns the account back on)")
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=_cmd_staff)
+    p = staff.add_parser("list", help="list staff accounts")
+    p.set_defaults(func=_cmd_staff)
+    p = staff.add_parser("disable", help="turn an account off and sign it out")
+    p.add_argument("username")
+    p.set_defaults(func=_cmd_staff)
 
     return parser
 

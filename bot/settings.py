@@ -55,6 +55,11 @@ class Settings:
     reminder_grace_seconds: int = 60
     print_link_hours: int = 72
     date_order: str = "mdy"
+    handoff_hours: str = "clinic"
+    staff_session_hours: int = 12
+    staff_telegram_token: str = ""
+    staff_telegram_chat: str = ""
+    telegram_api_url: str = "https://api.telegram.org"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -70,6 +75,15 @@ class Settings:
                                 f"not {self.date_order!r}.")
         if self.print_link_hours < 1:
             raise SettingsError("PLAINHEALTH_PRINT_LINK_HOURS must be 1 or more.")
+        if self.handoff_hours not in ("clinic", "always", "never"):
+            raise SettingsError("PLAINHEALTH_HANDOFF_HOURS must be clinic (the clinic's opening hours), always "
+                                "(someone answers day and night) or never (always out of hours), "
+                                f"not {self.handoff_hours!r}.")
+        if bool(self.staff_telegram_token) != bool(self.staff_telegram_chat):
+            raise SettingsError("Set both PLAINHEALTH_STAFF_TELEGRAM_TOKEN and PLAINHEALTH_STAFF_TELEGRAM_CHAT to "
+                                "tell staff about new hand-offs on Telegram, or neither.")
+        if self.staff_session_hours < 1:
+            raise SettingsError("PLAINHEALTH_STAFF_SESSION_HOURS must be 1 or more.")
         if not 1 <= self.max_grade <= 18:
             raise SettingsError(f"PLAINHEALTH_MAX_GRADE must be between 1 and 18, not {self.max_grade}.")
 
@@ -104,6 +118,11 @@ class Settings:
             reminder_grace_seconds=_int(env, "PLAINHEALTH_REMINDER_GRACE_SECONDS", base.reminder_grace_seconds),
             print_link_hours=_int(env, "PLAINHEALTH_PRINT_LINK_HOURS", base.print_link_hours),
             date_order=env.get("PLAINHEALTH_DATE_ORDER", base.date_order).strip().lower(),
+            handoff_hours=env.get("PLAINHEALTH_HANDOFF_HOURS", base.handoff_hours).strip().lower(),
+            staff_session_hours=_int(env, "PLAINHEALTH_STAFF_SESSION_HOURS", base.staff_session_hours),
+            staff_telegram_token=env.get("PLAINHEALTH_STAFF_TELEGRAM_TOKEN", "").strip(),
+            staff_telegram_chat=env.get("PLAINHEALTH_STAFF_TELEGRAM_CHAT", "").strip(),
+            telegram_api_url=env.get("PLAINHEALTH_TELEGRAM_API_URL", base.telegram_api_url).rstrip("/"),
         )
 
     def with_changes(self, **changes: object) -> Settings:
@@ -132,6 +151,11 @@ class Settings:
             "PLAINHEALTH_REMINDER_GRACE_SECONDS": str(self.reminder_grace_seconds),
             "PLAINHEALTH_PRINT_LINK_HOURS": str(self.print_link_hours),
             "PLAINHEALTH_DATE_ORDER": self.date_order,
+            "PLAINHEALTH_HANDOFF_HOURS": self.handoff_hours,
+            "PLAINHEALTH_STAFF_SESSION_HOURS": str(self.staff_session_hours),
+            "PLAINHEALTH_STAFF_TELEGRAM_TOKEN": self.staff_telegram_token,
+            "PLAINHEALTH_STAFF_TELEGRAM_CHAT": self.staff_telegram_chat,
+            "PLAINHEALTH_TELEGRAM_API_URL": self.telegram_api_url,
         }
 
     @property

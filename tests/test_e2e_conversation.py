@@ -31,8 +31,10 @@ def test_emergency_gets_emergency_guidance_first(servers, new_sender) -> None:
 
 
 def test_medical_advice_is_refused_kindly(servers, new_sender) -> None:
-    reply = texts(servers.send("how many ibuprofen can i take a day", new_sender()))
-    assert "can't give medical advice" in reply
+    replies = servers.send("how many ibuprofen can i take a day", new_sender())
+    assert "can't give medical advice" in texts(replies)
+    titles = [b["title"] for r in replies for b in r.get("buttons", [])]
+    assert titles == ["Yes, add it", "Talk to a person now", "No, thanks"]
 
 
 def test_out_of_scope_says_so_and_offers_the_menu(servers, new_sender) -> None:
@@ -61,13 +63,14 @@ def test_question_prompts_give_ask_me_3(servers, new_sender) -> None:
     assert "What is my main problem?" in texts(servers.send("what should i ask my doctor", new_sender()))
 
 
-def test_two_misunderstandings_in_a_row_offer_a_person(servers, new_sender) -> None:
+def test_two_misunderstandings_in_a_row_bring_a_person(servers, new_sender) -> None:
     sender = new_sender()
     # The payload form sets the intent exactly, as a low-confidence message does through FallbackClassifier.
     first = texts(servers.send("/nlu_fallback", sender))
-    second = servers.send("/nlu_fallback", sender)
+    second = texts(servers.send("/nlu_fallback", sender))
     assert "say it another way" in first
-    assert any(b["title"] == "Talk to a person" for r in second for b in r.get("buttons", []))
+    assert "ask a person at the clinic" in second and "will reply here soon" in second
+    assert texts(servers.send("stop", sender)).startswith("Okay. I told the team")
 
 
 def test_nlu_parse_endpoint_uses_the_contract_intent_names(servers) -> None:

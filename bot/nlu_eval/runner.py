@@ -36,10 +36,14 @@ class ModelParser:
         self._agent = Agent.load(str(model))
 
     def parse(self, texts: Sequence[str]) -> list[Prediction]:
+        return [to_prediction(result) for result in self.parse_raw(texts)]
+
+    def parse_raw(self, texts: Sequence[str]) -> list[dict[str, Any]]:
+        """Rasa's own parse results (with the safety net's verdict under "safety")."""
         async def parse_all() -> list[dict[str, Any]]:
             return [await self._agent.parse_message(text) for text in texts]
 
-        return [to_prediction(result) for result in asyncio.run(parse_all())]
+        return asyncio.run(parse_all())
 
 
 def to_prediction(result: dict[str, Any]) -> Prediction:

@@ -150,3 +150,86 @@ class PrintLink(Base):  # type: ignore[misc,valid-type]
     token_hash = Column(String(64), nullable=False, unique=True)
     expires_at = Column(DateTime(timezone=True), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class StaffUser(Base):  # type: ignore[misc,valid-type]
+    """A person at the clinic who answers hand-offs. ``role`` is staff or admin (admins manage accounts).
+
+    Only a salted scrypt hash of the password is kept. ``failed_logins`` and ``locked_until`` slow down
+    password guessing.
+    """
+
+    __tablename__ = "staff_user"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    display_name = Column(String(80), nullable=False)
+    role = Column(String(10), nullable=False, default="staff")
+    password_hash = Column(String(255), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime(timezone=True), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class StaffSession(Base):  # type: ignore[misc,valid-type]
+    """A signed-in console. The browser holds the token; only its hash is stored, so a stolen database
+    does not sign anyone in."""
+
+    __tablename__ = "staff_session"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    user_id = Column(Integer, ForeignKey("staff_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    csrf = Column(String(64), nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class HandoffTicket(Base):  # type: ignore[misc,valid-type]
+    """A patient waiting for, or talking with, a person at the clinic.
+
+    ``status``: waiting, claimed or closed. ``priority``: urgent (danger to life) or normal.
+    ``conversation`` is the channel's conversation id and ``contact`` the call-back details the patient
+    left, both encrypted (`bot.privacy.seal`); the conversation id is blanked when the ticket closes.
+    ``updated_at`` changes with every message, so consoles can tell that something is new.
+    """
+
+    __tablename__ = "handoff_ticket"
+
+    id = Column(Integer, primary_key=True)
+    patient = Column(String(64), nullable=False, index=True)
+    conversation = Column(Text, nullable=False, default="")
+    channel = Column(String(40), nullable=False, default="")
+    reason = Column(String(30), nullable=False)
+    priority = Column(String(10), nullable=False, default="normal")
+    status = Column(String(10), nullable=False, default="waiting", index=True)
+    activity = Column(Text, nullable=False, default="")
+    out_of_hours = Column(Boolean, nullable=False, default=False)
+    contact = Column(Text, nullable=True)
+    claimed_by = Column(Integer, ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True)
+    close_note = Column(Text, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    claimed_at = Column(DateTime(timezone=True), nullable=True)
+    closed_at = Column(DateTime(timezone=True), nullable=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    notified_at = Column(DateTime(timezone=True), nullable=True)  # staff told outside the console (Telegram)
+
+
+class HandoffMessage(Base):  # type: ignore[misc,valid-type]
+    """One line of a ticket's transcript. ``sender``: patient, bot, staff or system.
+
+    A staff line is ``delivered`` once the action server has sent it to the patient's channel; until then
+    the web app keeps asking Rasa to deliver it, so a reply typed while Rasa restarts is not lost.
+    """
+
+    __tablename__ = "handoff_message"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("handoff_ticket.id", ondelete="CASCADE"), nullable=False, index=True)
+    sender = Column(String(10), nullable=False)
+    staff_id = Column(Integer, ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True)
+    name = Column(String(80), nullable=False, default="")
+    text = Column(Text, nullable=False)
+    delivered = Column(Boolean, nullable=False, default=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -1,4 +1,5 @@
-"""The web app (port 8000 by default): printable question lists, and the reminder catch-up.
+"""The web app (port 8000 by default): printable question lists, the staff console, and the catch-up that
+delivers reminders and staff replies Rasa missed.
 
 Started by `plainhealth run` beside the Rasa and action servers (`python -m bot.web`). It holds no state of
 its own: everything comes from the app database, so several can run behind a proxy.
@@ -19,10 +20,12 @@ from bot.appointments.delivery import deliver_due
 from bot.appointments.visits import checklist_items, local_today, visit_name
 from bot.content.loader import load_library
 from bot.content.models import Library
+from bot.handoff.notify import notify_new_tickets
 from bot.privacy import load_or_create_secret
 from bot.settings import Settings
 from bot.storage.db import Database
 from bot.storage.visits import current_visit, print_link_patient, questions
+from bot.web.console import Console, deliver_waiting
 from bot.web.printable import WORDS, PrintPage, render, render_gone
 
 logger = logging.getLogger(__name__)
@@ -76,24 +79,44 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def _reminder_loop(app: web.Application) -> None:
-    """Deliver reminders Rasa did not (its scheduler forgets them when the server restarts)."""
+    """Deliver what Rasa did not: reminders (its scheduler forgets them when the server restarts) and staff
+    replies typed while Rasa could not be reached."""
     settings = app[SETTINGS]
     timeout = ClientTimeout(total=30)
+    pause = max(5, min(30, settings.reminder_grace_seconds // 2))
     async with ClientSession(timeout=timeout) as http:
         while True:
+            now = dt.datetime.now(dt.UTC)
             try:
-                await deliver_due(app[DB], settings, app[SECRET], http, dt.datetime.now(dt.UTC))
+                await deliver_due(app[DB], settings, app[SECRET], http, now)
             except Exception:  # noqa: BLE001 - keep the loop alive; the next round tries again
                 logger.exception("reminder catch-up failed; trying again soon")
-            await asyncio.sleep(max(5, min(30, settings.reminder_grace_seconds // 2)))
+            try:
+                await deliver_waiting(app[DB], settings, app[SECRET], http, now)
+            except Exception:  # noqa: BLE001 - keep the loop alive; the next round tries again
+                logger.exception("staff reply catch-up failed; trying again soon")
+            await asyncio.sleep(pause)
+
+
+async def _notify_loop(app: web.Application) -> None:
+    """Tell staff on Telegram about new or newly urgent hand-offs, within a couple of seconds."""
+    while True:
+        try:
+            await notify_new_tickets(app[DB], app[SETTINGS])
+        except Exception:  # noqa: BLE001 - keep the loop alive; the next round tries again
+            logger.exception("telling staff about new hand-offs failed; trying again soon")
+        await asyncio.sleep(2)
 
 
 async def _background(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.create_task(_reminder_loop(app))
+    tasks = [asyncio.create_task(_reminder_loop(app))]
+    if app[SETTINGS].staff_telegram_token:
+        tasks.append(asyncio.create_task(_notify_loop(app)))
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    for task in tasks:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def make_app(settings: Settings, deliver_reminders: bool = True) -> web.Application:
@@ -106,6 +129,7 @@ def make_app(settings: Settings, deliver_reminders: bool = True) -> web.Applicat
     app[SECRET] = load_or_create_secret(settings)
     app.router.add_get("/print/{token}", print_page)
     app.router.add_get("/health", health)
+    Console(settings, db, app[SECRET]).install(app)
     if deliver_reminders:
         app.cleanup_ctx.append(_background)
     return app

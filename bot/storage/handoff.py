@@ -1,0 +1,298 @@
+"""Hand-off tickets: a patient waiting for, or talking with, a person at the clinic, and the transcript.
+
+The action server writes tickets and patient lines; the web app (the staff console) reads them, and writes
+claims, staff lines and closes. Both go through these functions, so a ticket is the same whichever process
+looks, and nothing lives only in memory: a restart of either loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+
+from bot.storage.db import Database
+from bot.storage.models import HandoffMessage, HandoffTicket, StaffUser, utcnow
+from bot.storage.visits import aware
+
+REASONS = {
+    "asked": "Asked for a person",
+    "emergency": "Emergency",
+    "crisis": "Suicide or self-harm risk",
+    "violence": "Not safe at home",
+    "not_understood": "The assistant did not understand twice",
+    "medical_advice": "Medical question",
+}
+URGENT_REASONS = frozenset({"emergency", "crisis", "violence"})
+OPEN = ("waiting", "claimed")
+SENDERS = ("patient", "bot", "staff", "system")
+
+
+class TicketConflict(Exception):
+    """The ticket is not in a state that allows this (someone else has it, or it is closed)."""
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    patient: str
+    channel: str
+    reason: str
+    priority: str
+    status: str
+    activity: str
+    out_of_hours: bool
+    contact: str | None  # sealed
+    conversation: str  # sealed; "" once closed
+    claimed_by: int | None
+    claimed_by_name: str | None
+    close_note: str | None
+    created_at: dt.datetime
+    claimed_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    updated_at: dt.datetime
+    message_count: int = 0
+    last_patient_at: dt.datetime | None = None
+
+    @property
+    def reason_text(self) -> str:
+        return REASONS.get(self.reason, self.reason.replace("_", " ").capitalize())
+
+    def waiting_seconds(self, now: dt.datetime) -> int:
+        end = self.claimed_at or self.closed_at or now
+        return max(0, int((end - self.created_at).total_seconds()))
+
+
+@dataclass(frozen=True)
+class Line:
+    id: int
+    ticket_id: int
+    at: dt.datetime
+    sender: str
+    name: str
+    text: str
+    delivered: bool
+
+
+def _ticket(session: object, row: HandoffTicket) -> Ticket:
+    name = None
+    if row.claimed_by is not None:
+        name = session.scalar(select(StaffUser.display_name).where(StaffUser.id == row.claimed_by))  # type: ignore[attr-defined]
+    count, last_patient = session.execute(  # type: ignore[attr-defined]
+        select(func.count(HandoffMessage.id),
+               func.max(HandoffMessage.at).filter(HandoffMessage.sender == "patient"))
+        .where(HandoffMessage.ticket_id == row.id)).one()
+    return Ticket(
+        id=int(row.id), patient=str(row.patient), channel=str(row.channel), reason=str(row.reason),
+        priority=str(row.priority), status=str(row.status), activity=str(row.activity or ""),
+        out_of_hours=bool(row.out_of_hours), contact=row.contact, conversation=str(row.conversation or ""),
+        claimed_by=row.claimed_by, claimed_by_name=name, close_note=row.close_note,
+        created_at=aware(row.created_at) or utcnow(), claimed_at=aware(row.claimed_at),
+        closed_at=aware(row.closed_at), updated_at=aware(row.updated_at) or utcnow(),
+        message_count=int(count or 0), last_patient_at=aware(last_patient))
+
+
+def _line(row: HandoffMessage) -> Line:
+    return Line(int(row.id), int(row.ticket_id), aware(row.at) or utcnow(), str(row.sender), str(row.name or ""),
+                str(row.text), bool(row.delivered))
+
+
+def open_ticket_for(db: Database, patient: str) -> Ticket | None:
+    """The patient's ticket that is still waiting or being answered, if any."""
+    with db.session() as session:
+        row = session.scalars(select(HandoffTicket).where(HandoffTicket.patient == patient,
+                                                          HandoffTicket.status.in_(OPEN))
+                              .order_by(HandoffTicket.id.desc())).first()
+        return _ticket(session, row) if row else None
+
+
+def get_ticket(db: Database, ticket_id: int) -> Ticket | None:
+    with db.session() as session:
+        row = session.get(HandoffTicket, ticket_id)
+        return _ticket(session, row) if row else None
+
+
+def open_ticket(db: Database, patient: str, conversation: str, channel: str, reason: str, activity: str,
+                out_of_hours: bool, transcript: Iterable[tuple[dt.datetime, str, str]] = ()) -> tuple[Ticket, bool]:
+    """Open a ticket, or reuse the patient's open one (raising it to urgent if this reason is urgent).
+
+    ``conversation`` is already sealed. ``transcript`` is the chat so far: (time, patient|bot, text).
+    Returns the ticket and whether it is new.
+    """
+    priority = "urgent" if reason in URGENT_REASONS else "normal"
+    now = utcnow()
+    with db.session() as session:
+        row = session.scalars(select(HandoffTicket).where(HandoffTicket.patient == patient,
+                                                          HandoffTicket.status.in_(OPEN))
+                              .order_by(HandoffTicket.id.desc())).first()
+        created = row is None
+        if row is None:
+            row = HandoffTicket(patient=patient, conversation=conversation, channel=channel, reason=reason,
+                                priority=priority, status="waiting", activity=activity,
+                                out_of_hours=out_of_hours, created_at=now, updated_at=now)
+            session.add(row)
+            session.flush()
+            for at, sender, text in transcript:
+                session.add(HandoffMessage(ticket_id=row.id, sender=sender, text=text, at=at, delivered=True))
+        else:
+            row.conversation = conversation or row.conversation
+            row.channel = channel or row.channel
+            if priority == "urgent" and row.priority != "urgent":
+                row.priority, row.reason, row.notified_at = "urgent", reason, None  # tell staff again
+                session.add(HandoffMessage(ticket_id=row.id, sender="system", at=now, delivered=True,
+                                           text=f"Raised to urgent: {REASONS.get(reason, reason)}"))
+            row.updated_at = now
+        session.flush()
+        return _ticket(session, row), created
+
+
+def escalate(db: Database, ticket_id: int, reason: str) -> None:
+    """Danger spotted during a hand-off: the ticket goes to the top of the queue."""
+    now = utcnow()
+    with db.session() as session:
+        row = session.get(HandoffTicket, ticket_id)
+        if row is None:
+            return
+        if row.priority != "urgent":
+            row.priority, row.reason, row.notified_at = "urgent", reason, None  # tell staff again
+        session.add(HandoffMessage(ticket_id=row.id, sender="system", at=now, delivered=True,
+                                   text=f"Danger signs in the last message: {REASONS.get(reason, reason)}"))
+        row.updated_at = now
+
+
+def add_line(db: Database, ticket_id: int, sender: str, text: str, name: str = "", staff_id: int | None = None,
+             delivered: bool = True) -> Line:
+    if sender not in SENDERS:
+        raise ValueError(f"unknown sender {sender!r}")
+    now = utcnow()
+    with db.session() as session:
+        row = HandoffMessage(ticket_id=ticket_id, sender=sender, text=text, name=name, staff_id=staff_id,
+                             delivered=delivered, at=now)
+        session.add(row)
+        session.execute(update(HandoffTicket).where(HandoffTicket.id == ticket_id).values(updated_at=now))
+        session.flush()
+        return _line(row)
+
+
+def lines(db: Database, ticket_id: int) -> list[Line]:
+    with db.session() as session:
+        rows = session.scalars(select(HandoffMessage).where(HandoffMessage.ticket_id == ticket_id)
+                               .order_by(HandoffMessage.at, HandoffMessage.id))
+        return [_line(r) for r in rows]
+
+
+def take_undelivered(db: Database, ticket_id: int) -> list[Line]:
+    """Staff lines not yet sent to the patient, marked sent in the same step so none goes out twice."""
+    with db.session() as session:
+        rows = list(session.scalars(select(HandoffMessage).where(
+            HandoffMessage.ticket_id == ticket_id, HandoffMessage.delivered.is_(False))
+            .order_by(HandoffMessage.id)))
+        taken = []
+        for row in rows:
+            done = session.execute(update(HandoffMessage).where(HandoffMessage.id == row.id,
+                                                               HandoffMessage.delivered.is_(False))
+                                   .values(delivered=True))
+            if done.rowcount:
+                taken.append(_line(row))
+        return taken
+
+
+def waiting_delivery(db: Database, older_than: dt.datetime) -> list[Ticket]:
+    """Tickets with a staff line that has waited for delivery since before ``older_than``."""
+    with db.session() as session:
+        ids = session.scalars(select(HandoffMessage.ticket_id).where(
+            HandoffMessage.delivered.is_(False), HandoffMessage.at < older_than).distinct())
+        rows = [session.get(HandoffTicket, i) for i in ids]
+        return [_ticket(session, r) for r in rows if r is not None]
+
+
+def claim(db: Database, ticket_id: int, staff_id: int) -> Ticket:
+    now = utcnow()
+    with db.session() as session:
+        done = session.execute(update(HandoffTicket).where(
+            HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting")
+            .values(status="claimed", claimed_by=staff_id, claimed_at=now, updated_at=now))
+        row = session.get(HandoffTicket, ticket_id)
+        if row is None:
+            raise TicketConflict("There is no such ticket.")
+        if not done.rowcount and not (row.status == "claimed" and row.claimed_by == staff_id):
+            raise TicketConflict("Someone else has this ticket now." if row.status == "claimed"
+                                 else "This ticket is closed.")
+        return _ticket(session, row)
+
+
+def release(db: Database, ticket_id: int, staff_id: int, admin: bool = False) -> Ticket:
+    """Back to the queue, for someone else to answer. Only the holder (or an admin) can do this."""
+    now = utcnow()
+    with db.session() as session:
+        row = session.get(HandoffTicket, ticket_id)
+        if row is None or row.status != "claimed" or (row.claimed_by != staff_id and not admin):
+            raise TicketConflict("You can only release a ticket you have.")
+        row.status, row.claimed_by, row.claimed_at, row.updated_at = "waiting", None, None, now
+        session.add(HandoffMessage(ticket_id=row.id, sender="system", at=now, delivered=True,
+                                   text="Put back in the queue."))
+        session.flush()
+        return _ticket(session, row)
+
+
+def close(db: Database, ticket_id: int, staff_id: int | None, note: str, admin: bool = False) -> Ticket:
+    """End the hand-off with a note for the record. ``staff_id`` None: the patient cancelled."""
+    now = utcnow()
+    with db.session() as session:
+        row = session.get(HandoffTicket, ticket_id)
+        if row is None or row.status == "closed":
+            raise TicketConflict("This ticket is already closed.")
+        if staff_id is not None and not admin and row.claimed_by != staff_id:
+            raise TicketConflict("Claim the ticket before you close it.")
+        row.status, row.close_note, row.closed_at, row.updated_at = "closed", note, now, now
+        row.conversation = ""  # the channel id is not needed any more
+        session.add(HandoffMessage(ticket_id=row.id, sender="system", at=now, delivered=True,
+                                   text=f"Closed: {note}"))
+        session.flush()
+        return _ticket(session, row)
+
+
+def set_contact(db: Database, ticket_id: int, sealed_contact: str) -> None:
+    with db.session() as session:
+        session.execute(update(HandoffTicket).where(HandoffTicket.id == ticket_id)
+                        .values(contact=sealed_contact, updated_at=utcnow()))
+
+
+def tickets(db: Database, view: str = "open", limit: int = 50) -> list[Ticket]:
+    """The queue: urgent first, then the longest waiting. ``view`` "closed": the latest closed ones."""
+    with db.session() as session:
+        query = select(HandoffTicket)
+        if view == "closed":
+            query = query.where(HandoffTicket.status == "closed").order_by(HandoffTicket.closed_at.desc())
+        else:
+            urgent_first = (HandoffTicket.priority != "urgent")
+            query = query.where(HandoffTicket.status.in_(OPEN)).order_by(urgent_first, HandoffTicket.created_at)
+        return [_ticket(session, row) for row in session.scalars(query.limit(limit))]
+
+
+def change_marker(db: Database) -> str:
+    """Changes whenever any ticket or line changes: consoles compare it to know when to refresh."""
+    with db.session() as session:
+        count, latest = session.execute(select(func.count(HandoffTicket.id), func.max(HandoffTicket.updated_at))).one()
+        last_line = session.scalar(select(func.max(HandoffMessage.id)))
+        return f"{count}:{latest}:{last_line}"
+
+
+def to_notify(db: Database) -> list[Ticket]:
+    """Open tickets staff have not been told about outside the console yet (new, or newly urgent)."""
+    with db.session() as session:
+        rows = session.scalars(select(HandoffTicket).where(HandoffTicket.status.in_(OPEN),
+                                                           HandoffTicket.notified_at.is_(None))
+                               .order_by(HandoffTicket.id))
+        return [_ticket(session, row) for row in rows]
+
+
+def mark_notified(db: Database, ticket_id: int) -> bool:
+    """Mark a ticket told about; False if another process did it first (so nobody is told twice)."""
+    with db.session() as session:
+        done = session.execute(update(HandoffTicket).where(HandoffTicket.id == ticket_id,
+                                                           HandoffTicket.notified_at.is_(None))
+                               .values(notified_at=utcnow()))
+        return bool(done.rowcount)

@@ -1,0 +1,301 @@
+/* The staff console. Every piece of patient or staff text is put on the page with textContent only. */
+(function () {
+  "use strict";
+
+  var state = { me: null, view: "open", tickets: [], open: null, seenUrgent: {}, first: true, lastLineId: 0 };
+
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function showError(message) {
+    var box = $("error");
+    box.textContent = message || "";
+    box.hidden = !message;
+  }
+
+  function announce(message) {
+    var live = $("live");
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = message; }, 50);
+  }
+
+  function call(method, path, body) {
+    var options = { method: method, credentials: "same-origin", headers: {} };
+    if (method === "POST") {
+      options.headers["Content-Type"] = "application/json";
+      options.headers["X-CSRF-Token"] = state.me ? state.me.csrf : "";
+      options.body = JSON.stringify(body || {});
+    }
+    return fetch(path, options).then(function (response) {
+      if (response.status === 401) {
+        window.location.assign("/staff/login");
+        throw new Error("Please sign in again.");
+      }
+      if (response.status === 204) { return {}; }
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          throw new Error(data.error || "Something went wrong (" + response.status + "). Please try again.");
+        }
+        return data;
+      });
+    });
+  }
+
+  function waited(seconds) {
+    var minutes = Math.floor(seconds / 60);
+    if (minutes < 1) { return "under a minute"; }
+    if (minutes < 60) { return minutes + " min"; }
+    return Math.floor(minutes / 60) + " h " + (minutes % 60) + " min";
+  }
+
+  function secondsSince(iso) {
+    return Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
+  }
+
+  function waitingText(ticket) {
+    if (ticket.status === "waiting") { return "waiting " + waited(secondsSince(ticket.created_at)); }
+    return "waited " + waited(ticket.waiting_seconds);
+  }
+
+  function statusText(ticket) {
+    if (ticket.status === "claimed") {
+      return ticket.claimed_by_me ? "You have it" : "With " + (ticket.claimed_by || "someone");
+    }
+    return ticket.status === "waiting" ? "Waiting for someone" : "Closed";
+  }
+
+  /* The queue ------------------------------------------------------------------------------------------- */
+
+  function renderQueue() {
+    var list = $("queue");
+    list.textContent = "";
+    $("queue-empty").hidden = state.tickets.length > 0;
+    state.tickets.forEach(function (ticket) {
+      var item = el("li", "ticket-row" + (ticket.priority === "urgent" ? " urgent" : ""));
+      item.setAttribute("data-ticket-id", String(ticket.id));
+      var button = el("button", "row-button");
+      button.type = "button";
+      if (state.open === ticket.id) { button.setAttribute("aria-current", "true"); }
+      if (ticket.priority === "urgent") { button.appendChild(el("strong", "tag urgent-tag", "Urgent")); }
+      button.appendChild(el("span", "reason", ticket.reason_text));
+      button.appendChild(el("span", "meta", waitingText(ticket) + " · " + statusText(ticket)));
+      if (ticket.out_of_hours) { button.appendChild(el("span", "tag", "Out of hours")); }
+      if (ticket.contact) { button.appendChild(el("span", "meta", "Call back: " + ticket.contact)); }
+      button.addEventListener("click", function () { openTicket(ticket.id, true); });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+  }
+
+  function loadQueue() {
+    return call("GET", "/staff/api/tickets?view=" + state.view).then(function (data) {
+      state.tickets = data.tickets || [];
+      renderQueue();
+    }).catch(function (error) { showError(error.message); });
+  }
+
+  /* One ticket ------------------------------------------------------------------------------------------ */
+
+  function renderTicket(data) {
+    var ticket = data.ticket;
+    $("ticket-empty").hidden = true;
+    $("ticket-body").hidden = false;
+    $("ticket-title").textContent = (ticket.priority === "urgent" ? "Urgent: " : "") + ticket.reason_text +
+      " (ticket " + ticket.id + ")";
+    $("fact-status").textContent = statusText(ticket) + (ticket.close_note ? ". Note: " + ticket.close_note : "");
+    $("fact-waiting").textContent = waitingText(ticket);
+    $("fact-channel").textContent = ticket.channel || "unknown";
+    $("fact-activity").textContent = ticket.activity || "Nothing in particular";
+    $("fact-contact").textContent = ticket.contact || (ticket.out_of_hours ? "None left yet" : "Not asked");
+    var mine = ticket.status === "claimed" && ticket.claimed_by_me;
+    $("claim").hidden = ticket.status !== "waiting";
+    $("release").hidden = !mine;
+    $("reply-form").hidden = !mine;
+    $("close-form").hidden = !mine;
+
+    var list = $("transcript");
+    var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    var newest = 0;
+    list.textContent = "";
+    (data.messages || []).forEach(function (line) {
+      var item = el("li", "line " + line.sender);
+      var head = el("p", "line-head");
+      head.appendChild(el("span", "name", line.name));
+      head.appendChild(el("time", "time", new Date(line.at).toLocaleTimeString()));
+      if (line.sender === "staff" && line.delivered === false) { head.appendChild(el("span", "tag", "sending")); }
+      item.appendChild(head);
+      item.appendChild(el("p", "text", line.text));
+      list.appendChild(item);
+      newest = Math.max(newest, line.id);
+      if (line.sender === "patient" && line.id > state.lastLineId && state.lastLineId > 0) {
+        announce("New message from the patient: " + line.text);
+      }
+    });
+    state.lastLineId = newest;
+    if (atBottom || state.first) { list.scrollTop = list.scrollHeight; }
+  }
+
+  function openTicket(id, focus) {
+    if (state.open !== id) { state.lastLineId = 0; state.first = true; }
+    state.open = id;
+    showError("");
+    return call("GET", "/staff/api/tickets/" + id).then(function (data) {
+      renderTicket(data);
+      state.first = false;
+      renderQueue();
+      if (focus) { $("ticket").focus(); }
+    }).catch(function (error) { showError(error.message); });
+  }
+
+  function act(path, body, button) {
+    showError("");
+    if (button) { button.disabled = true; }
+    return call("POST", path, body).then(function (data) {
+      return Promise.all([loadQueue(), state.open ? openTicket(state.open, false) : null]).then(function () {
+        return data;
+      });
+    }).catch(function (error) {
+      showError(error.message);
+      throw error;
+    }).finally(function () { if (button) { button.disabled = false; } });
+  }
+
+  /* Live updates ---------------------------------------------------------------------------------------- */
+
+  function onChange(event) {
+    var data = {};
+    try { data = JSON.parse(event.data); } catch (e) { data = {}; }
+    (data.urgent_ticket_ids || []).forEach(function (id) {
+      if (!state.seenUrgent[id]) {
+        state.seenUrgent[id] = true;
+        if (!state.starting) {
+          announce("New urgent ticket. Please look now.");
+          if (window.Notification && Notification.permission === "granted") {
+            new Notification("Urgent hand-off", { body: "A patient may be in danger. Open the console." });
+          }
+        }
+      }
+    });
+    if ((data.new_ticket_ids || []).length && !(data.urgent_ticket_ids || []).length) {
+      announce("New ticket in the queue.");
+    }
+    state.starting = false;
+    loadQueue();
+    if (state.open) { openTicket(state.open, false); }
+  }
+
+  function listen() {
+    if (!window.EventSource) { return; }
+    var source = new EventSource("/staff/api/events");
+    source.addEventListener("change", onChange);
+    source.addEventListener("open", function () { $("offline").hidden = true; });
+    source.addEventListener("error", function () { $("offline").hidden = false; });
+  }
+
+  /* Accounts (admins) ----------------------------------------------------------------------------------- */
+
+  function loadUsers() {
+    return call("GET", "/staff/api/users").then(function (data) {
+      var list = $("users");
+      list.textContent = "";
+      (data.users || []).forEach(function (user) {
+        var item = el("li", "user");
+        item.appendChild(el("span", "", user.display_name + " (" + user.username + ", " + user.role + ")" +
+          (user.active ? "" : " - turned off")));
+        if (user.active && user.username !== state.me.username) {
+          var off = el("button", "quiet", "Turn off");
+          off.type = "button";
+          off.addEventListener("click", function () {
+            act("/staff/api/users/" + user.id + "/disable", {}, off).then(loadUsers, function () {});
+          });
+          item.appendChild(off);
+        }
+        list.appendChild(item);
+      });
+    }).catch(function (error) { showError(error.message); });
+  }
+
+  /* Start ----------------------------------------------------------------------------------------------- */
+
+  function wire() {
+    $("view-open").addEventListener("click", function () { switchView("open"); });
+    $("view-closed").addEventListener("click", function () { switchView("closed"); });
+    $("claim").addEventListener("click", function () {
+      act("/staff/api/tickets/" + state.open + "/claim", {}, $("claim")).then(function () {
+        $("reply-text").focus();
+      }, function () {});
+    });
+    $("release").addEventListener("click", function () {
+      act("/staff/api/tickets/" + state.open + "/release", {}, $("release")).catch(function () {});
+    });
+    $("reply-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = $("reply-text").value.trim();
+      if (!text) { showError("Write a reply first."); return; }
+      act("/staff/api/tickets/" + state.open + "/reply", { text: text }, $("reply-send")).then(function () {
+        $("reply-text").value = "";
+        $("reply-text").focus();
+      }, function () {});
+    });
+    $("reply-text").addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        $("reply-form").requestSubmit();
+      }
+    });
+    $("close-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var note = $("close-note").value.trim();
+      if (!note) { showError("Write a short note for the record before you close."); $("close-note").focus(); return; }
+      act("/staff/api/tickets/" + state.open + "/close", { note: note }, $("close")).then(function () {
+        $("close-note").value = "";
+        announce("Closed. The assistant has the chat again.");
+      }, function () {});
+    });
+    $("signout").addEventListener("click", function () {
+      call("POST", "/staff/logout", {}).finally(function () { window.location.assign("/staff/login"); });
+    });
+    var alerts = $("alerts");
+    if (!window.Notification || Notification.permission !== "default") { alerts.hidden = true; }
+    alerts.addEventListener("click", function () {
+      Notification.requestPermission().then(function () { alerts.hidden = true; });
+    });
+    $("user-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      act("/staff/api/users", {
+        username: $("new-username").value, display_name: $("new-name").value,
+        role: $("new-role").value, password: $("new-password").value
+      }, null).then(function () {
+        $("user-form").reset();
+        loadUsers();
+      }, function () {});
+    });
+    window.setInterval(renderQueue, 30000);
+    window.setInterval(function () { loadQueue(); if (state.open) { openTicket(state.open, false); } }, 15000);
+  }
+
+  function switchView(view) {
+    state.view = view;
+    $("view-open").setAttribute("aria-pressed", String(view === "open"));
+    $("view-closed").setAttribute("aria-pressed", String(view === "closed"));
+    loadQueue();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    wire();
+    call("GET", "/staff/api/me").then(function (me) {
+      state.me = me;
+      state.starting = true;
+      $("who").textContent = "Signed in as " + me.display_name + " (" + me.role + ")";
+      if (me.role === "admin") { $("admin").hidden = false; loadUsers(); }
+      loadQueue();
+      listen();
+    }).catch(function (error) { showError(error.message); });
+  });
+}());

@@ -1,0 +1,84 @@
+"""The hand-off and safety actions, called as rasa_sdk calls them (a real database, no servers)."""
+
+from trackers import make_tracker
+
+from actions.appointments import context_replies
+from actions.handoff import ActionEmergency, ActionHandoff, ValidateHandoffForm, alarm_kind
+from actions.safety import ActionNoMedicalAdvice
+from bot.storage import handoff as store
+from bot.storage import visits
+
+OFFER = "utter_offer_add_medical_question"
+
+
+def test_emergency_guidance_comes_first_then_an_urgent_ticket(runtime, dispatcher) -> None:
+    tracker = make_tracker("i want to end my life", "emergency")
+    tracker.latest_message["safety"] = {"kind": "crisis", "sign": "self_harm"}
+    ActionEmergency().run(dispatcher, tracker, {})
+    clinic = runtime.library.clinic
+    assert dispatcher.messages[0]["text"] == clinic.fill(clinic.messages["crisis"])
+    assert dispatcher.messages[1]["response"] == "utter_emergency_team_told"
+    ticket = store.open_ticket_for(runtime.db, runtime.patient_id("test-patient"))
+    assert ticket is not None and ticket.priority == "urgent" and ticket.reason == "crisis"
+
+
+def test_the_kind_of_danger_comes_from_the_net_or_the_classifier() -> None:
+    assert alarm_kind(make_tracker("my husband hits me", "greet")) == "violence"
+    assert alarm_kind(make_tracker("please send help now", "emergency")) == "emergency"
+    assert alarm_kind(make_tracker("hello", "greet")) is None
+
+
+def test_asking_for_a_person_after_a_medical_refusal_is_marked_as_a_medical_question(runtime, dispatcher) -> None:
+    offered = {"event": "bot", "text": "Shall I add it?", "metadata": {"utter_action": OFFER}}
+    asked = {"event": "user", "text": "can i stop my pills", "parse_data": {"intent": {"name": "medical_advice"}}}
+    tracker = make_tracker("/request_human", "request_human", events=[asked, offered])
+    ActionHandoff().run(dispatcher, tracker, {})
+    ticket = store.open_ticket_for(runtime.db, runtime.patient_id("test-patient"))
+    assert ticket is not None and ticket.reason == "medical_advice"
+
+
+def test_medical_advice_is_refused_kindly_and_the_question_can_go_on_my_list(runtime, dispatcher) -> None:
+    asked = {"event": "user", "text": "should i stop taking my blood thinner",
+             "parse_data": {"intent": {"name": "medical_advice"}}}
+    ActionNoMedicalAdvice().run(dispatcher, make_tracker(asked["text"], "medical_advice"), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_no_medical_advice", OFFER]
+    offered = {"event": "bot", "text": "Shall I add it?", "metadata": {"utter_action": OFFER}}
+    tracker = make_tracker("/affirm", "affirm", events=[asked, offered])
+    replies, _ = context_replies(runtime, tracker, "yes")
+    assert replies[0].response == "utter_question_added"
+    mine = visits.questions(runtime.db, runtime.patient_id("test-patient"))
+    assert mine == ["Should I stop taking my blood thinner?"]
+
+
+def test_the_loop_passes_messages_on_and_delivers_staff_replies(runtime, dispatcher) -> None:
+    ActionHandoff().run(dispatcher, make_tracker("talk to a person", "request_human"), {})
+    dispatcher.messages.clear()
+    form = ValidateHandoffForm()
+    tracker = make_tracker("my bill is wrong", "out_of_scope")
+    result = form.validate_handoff_message("my bill is wrong", dispatcher, tracker, {})
+    assert result == {"handoff_message": None}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_noted"]
+    ticket = store.open_ticket_for(runtime.db, runtime.patient_id("test-patient"))
+    store.add_line(runtime.db, ticket.id, "staff", "Let me look.", name="Sam", delivered=False)
+    dispatcher.messages.clear()
+    external = make_tracker("EXTERNAL: EXTERNAL_staff_reply", "EXTERNAL_staff_reply",
+                            entities=[{"entity": "handoff", "value": str(ticket.id)}])
+    assert form.validate_handoff_message("x", dispatcher, external, {}) == {"handoff_message": None}
+    assert [m["text"] for m in dispatcher.messages] == ["Sam (clinic team): Let me look."]
+    store.close(runtime.db, ticket.id, None, "done")
+    dispatcher.messages.clear()
+    ended = make_tracker("EXTERNAL: EXTERNAL_handoff_ended", "EXTERNAL_handoff_ended",
+                         entities=[{"entity": "handoff", "value": str(ticket.id)}])
+    result = form.validate_handoff_message("x", dispatcher, ended, {})
+    assert result == {"handoff_message": None, "requested_slot": None}
+    assert dispatcher.messages[-1]["response"] == "utter_handoff_back"
+
+
+def test_a_new_session_keeps_an_open_hand_off(runtime, dispatcher) -> None:
+    from actions.handoff import ActionSessionStart
+
+    fresh = ActionSessionStart().run(dispatcher, make_tracker("hi", "greet"), {})
+    assert [e["event"] for e in fresh] == ["session_started", "action"]
+    ActionHandoff().run(dispatcher, make_tracker("talk to a person", "request_human"), {})
+    kept = ActionSessionStart().run(dispatcher, make_tracker("hi", "greet"), {})
+    assert [e["event"] for e in kept] == ["session_started", "active_loop", "slot", "action"]
