@@ -12,6 +12,7 @@ run: install
 	@$(PH) run
 
 test: install
+	@bash scripts/install-browser.sh
 	@$(PY) -m pytest -q
 
 # Unit tests only: no Rasa servers, no training.

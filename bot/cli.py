@@ -100,6 +100,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         "\nplainhealth is running.\n"
         f"  Rasa server:    {rasa_url}  (REST: POST {rasa_url}/webhooks/rest/webhook)\n"
         f"  Action server:  {settings.action_endpoint_url}\n"
+        f"  Demo page:      {settings.web_url}/  (a clinic page with the chat widget on it)\n"
         f"  Web app:        {settings.web_url}  (printable question lists)\n"
         f"  Staff console:  {settings.web_url}/staff  (add an account: .venv/bin/plainhealth staff add NAME)\n"
         "\nChat in this terminal from another window:  .venv/bin/plainhealth chat\n"

@@ -152,7 +152,8 @@ def rasa_server(settings: Settings, model: Path) -> ManagedProcess:
             "--credentials", str(credentials_file),
             "--interface", settings.host,
             "--port", str(settings.rasa_port),
-            "--cors", "*",
+            # No --cors: the socket.io channel checks origins itself (bot/channels/socketio.py), and a second
+            # set of CORS headers from Sanic would make browsers refuse every answer.
             *_rasa_log_flag(settings),
         ],
         ready_url=f"{settings.rasa_url}/version",

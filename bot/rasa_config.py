@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from sqlalchemy.engine import make_url
@@ -48,13 +49,32 @@ def endpoints(settings: Settings) -> dict[str, Any]:
     }
 
 
+def allowed_origins(settings: Settings) -> list[str]:
+    """Sites that may embed the widget: the clinic profile's list, the extra ones in the settings, and the web
+    app itself (its demo page)."""
+    origins: list[str] = []
+    clinic_file = settings.content_dir / "clinic.yml"
+    try:
+        listed = (yaml.safe_load(clinic_file.read_text(encoding="utf-8")) or {}).get("allowed_origins") or []
+    except (OSError, yaml.YAMLError, AttributeError):
+        listed = []  # the content check reports a broken clinic profile; no site is allowed meanwhile
+    web = urlsplit(settings.web_url)
+    for origin in [*map(str, listed), *settings.allowed_origins, f"{web.scheme}://{web.netloc}"]:
+        origin = origin.strip().rstrip("/")
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
 def credentials(settings: Settings) -> dict[str, Any]:
     return {
         "rest": None,
-        "socketio": {
+        # Rasa's socket.io channel with the origin allow-list (bot/channels/socketio.py).
+        "bot.channels.socketio.ClinicSocketIOInput": {
             "user_message_evt": "user_uttered",
             "bot_message_evt": "bot_uttered",
             "session_persistence": True,
+            "allowed_origins": allowed_origins(settings),
         },
     }
 

@@ -60,6 +60,7 @@ class Settings:
     staff_telegram_token: str = ""
     staff_telegram_chat: str = ""
     telegram_api_url: str = "https://api.telegram.org"
+    allowed_origins: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -123,6 +124,8 @@ class Settings:
             staff_telegram_token=env.get("PLAINHEALTH_STAFF_TELEGRAM_TOKEN", "").strip(),
             staff_telegram_chat=env.get("PLAINHEALTH_STAFF_TELEGRAM_CHAT", "").strip(),
             telegram_api_url=env.get("PLAINHEALTH_TELEGRAM_API_URL", base.telegram_api_url).rstrip("/"),
+            allowed_origins=tuple(o.strip() for o in env.get("PLAINHEALTH_ALLOWED_ORIGINS", "").split(",")
+                                  if o.strip()),
         )
 
     def with_changes(self, **changes: object) -> Settings:
@@ -156,6 +159,7 @@ class Settings:
             "PLAINHEALTH_STAFF_TELEGRAM_TOKEN": self.staff_telegram_token,
             "PLAINHEALTH_STAFF_TELEGRAM_CHAT": self.staff_telegram_chat,
             "PLAINHEALTH_TELEGRAM_API_URL": self.telegram_api_url,
+            "PLAINHEALTH_ALLOWED_ORIGINS": ",".join(self.allowed_origins),
         }
 
     @property

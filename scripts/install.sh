@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 stamp="$VENV/.plainhealth-installed"
-want=$(cat requirements/lock.txt pyproject.toml scripts/install.sh | sha256sum | cut -d' ' -f1)
+want=$(cat requirements/lock.txt pyproject.toml scripts/install.sh widget/package.json widget/package-lock.json \
+  | sha256sum | cut -d' ' -f1)
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
@@ -22,5 +23,11 @@ pip install "pip>=23.2,<25"
 pip install -r requirements/lock.txt
 pip install --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
 pip install --no-deps --no-build-isolation -e .
+# The widget's socket.io client, from the npm registry; the web app serves it (never a CDN).
+if ! command -v npm >/dev/null 2>&1; then
+  echo "plainhealth: npm is needed for the chat widget's socket.io client (Debian package: npm)" >&2
+  exit 1
+fi
+npm ci --prefix widget --no-audit --no-fund --loglevel=error
 echo "$want" > "$stamp"
 echo "plainhealth: environment ready"

@@ -52,6 +52,7 @@ class Servers:
     def __init__(self, settings: Settings, processes: list[ManagedProcess]) -> None:
         self.settings = settings
         self.processes = processes
+        self.embed_port = 0
 
     def send(self, message: str, sender: str) -> list[dict[str, Any]]:
         body = json.dumps({"sender": sender, "message": message}).encode()
@@ -94,6 +95,7 @@ class Servers:
 
 def start_servers(tmp: Path, model: Path) -> Servers:
     # Reminders fire a few seconds after they are set, so a test can see one arrive.
+    embed_port = free_port()
     settings = Settings(
         project_dir=ROOT, state_dir=tmp, models_dir=ROOT / "models",
         rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
@@ -101,6 +103,8 @@ def start_servers(tmp: Path, model: Path) -> Servers:
         # Someone "answers" hand-offs at any hour, so the tests do not depend on the clock; the
         # out-of-hours path is tested on its own (tests/test_handoff_desk.py).
         handoff_hours="always",
+        # A plain page on this port embeds the widget in the browser tests: the clinic allows it.
+        allowed_origins=(f"http://127.0.0.1:{embed_port}",),
     )
     processes = [action_server(settings), web_server(settings), rasa_server(settings, model)]
     for process in processes:
@@ -112,7 +116,9 @@ def start_servers(tmp: Path, model: Path) -> Servers:
         for process in processes:
             process.stop()
         raise
-    return Servers(settings, processes)
+    servers = Servers(settings, processes)
+    servers.embed_port = embed_port
+    return servers
 
 
 @pytest.fixture(scope="session")

@@ -33,7 +33,8 @@ def test_written_files_point_at_the_configured_ports(tmp_path: Path) -> None:
     assert data["action_endpoint"]["url"] == "http://127.0.0.1:5999/webhook"
     assert data["tracker_store"]["db"] == str(tmp_path / "tracker.db")
     channels = yaml.safe_load(credentials.read_text())
-    assert "rest" in channels and channels["socketio"]["session_persistence"] is True
+    socketio = channels["bot.channels.socketio.ClinicSocketIOInput"]
+    assert "rest" in channels and socketio["session_persistence"] is True and socketio["allowed_origins"]
 
 
 def test_shipped_pipeline_is_the_measured_winner() -> None:
@@ -43,3 +44,15 @@ def test_shipped_pipeline_is_the_measured_winner() -> None:
     winner = yaml.safe_load((root / "bench" / "pipelines" / "diet-light-crf-spelling.yml").read_text())["pipeline"]
     assert shipped == winner
     assert "diet-light-crf-spelling" in (root / "docs" / "nlu.md").read_text()
+
+
+def test_widget_origins_come_from_the_clinic_the_settings_and_the_web_app(tmp_path) -> None:
+    from bot.rasa_config import allowed_origins
+    from bot.settings import Settings
+
+    (tmp_path / "clinic.yml").write_text("allowed_origins: ['https://clinic.example/', 'https://clinic.example']\n")
+    settings = Settings(content_dir=tmp_path, state_dir=tmp_path / "state", web_port=8123,
+                        allowed_origins=("http://localhost:9000",))
+    assert allowed_origins(settings) == ["https://clinic.example", "http://localhost:9000", "http://127.0.0.1:8123"]
+    (tmp_path / "clinic.yml").write_text("allowed_origins: [unclosed\n")
+    assert allowed_origins(settings) == ["http://localhost:9000", "http://127.0.0.1:8123"]

@@ -25,6 +25,7 @@ from bot.privacy import load_or_create_secret
 from bot.settings import Settings
 from bot.storage.db import Database
 from bot.storage.visits import current_visit, print_link_patient, questions
+from bot.web import widget
 from bot.web.console import Console, deliver_waiting
 from bot.web.printable import WORDS, PrintPage, render, render_gone
 
@@ -72,6 +73,29 @@ async def print_page(request: web.Request) -> web.Response:
         clinic_name=clinic.name if clinic else "Your clinic", clinic_phone=clinic.phone if clinic else "",
         questions=questions(db, patient), visit=heading, to_bring=to_bring)
     return _html(render(page))
+
+
+async def demo(request: web.Request) -> web.Response:
+    """The demo clinic page, with the widget on it: what a new user sees at once."""
+    settings, clinic = request.app[SETTINGS], request.app[LIBRARY].clinic
+    page = widget.demo_page(settings, clinic.name if clinic else "Demo Clinic", clinic.phone if clinic else "")
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": widget.csp(settings)}
+    return web.Response(text=page, content_type="text/html", headers=headers)
+
+
+async def demo_css(request: web.Request) -> web.Response:
+    return web.Response(text=widget.DEMO_CSS, content_type="text/css", headers={"Cache-Control": "no-cache"})
+
+
+async def widget_script(request: web.Request) -> web.Response:
+    try:
+        body = widget.bundle(request.app[SETTINGS].project_dir)
+    except widget.WidgetMissing as exc:
+        logger.error("%s", exc)
+        return web.Response(text="/* The chat widget is not installed on this server. */", status=503,
+                            content_type="application/javascript")
+    return web.Response(text=body, content_type="application/javascript", charset="utf-8",
+                        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
 
 
 async def health(request: web.Request) -> web.Response:
@@ -129,6 +153,9 @@ def make_app(settings: Settings, deliver_reminders: bool = True) -> web.Applicat
     app[SECRET] = load_or_create_secret(settings)
     app.router.add_get("/print/{token}", print_page)
     app.router.add_get("/health", health)
+    app.router.add_get("/", demo)
+    app.router.add_get("/demo.css", demo_css)
+    app.router.add_get("/widget/plainhealth-widget.js", widget_script)
     Console(settings, db, app[SECRET]).install(app)
     if deliver_reminders:
         app.cleanup_ctx.append(_background)

@@ -1,0 +1,1 @@
+"""Rasa input channels of our own (referenced by module path in the generated credentials.yml)."""
