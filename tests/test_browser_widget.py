@@ -143,10 +143,17 @@ def test_keyboard_only_use_and_screen_reader_announcements(servers, page) -> Non
     field = page.get_by_label("Your message")
     assert field.evaluate("f => f.getRootNode().activeElement === f")  # the focus goes to the message box
     assert page.locator("ol.log").get_attribute("aria-live") == "polite"
+    # "Read aloud" hands the message to the browser's speech synthesis (recorded here, not spoken).
+    page.evaluate("() => { window.__spoken = []; speechSynthesis.speak = u => window.__spoken.push(u.text); }")
     before = bot_count(page)
     page.keyboard.type("what does asthma mean")
     page.keyboard.press("Enter")
+    assert page.locator("p.typing").is_visible()  # "The assistant is writing..."
     wait_for_bot(page, before)
+    reader = page.get_by_role("button", name="Read this message aloud").last
+    reader.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => window.__spoken.length") == 1
     page.keyboard.press("Escape")
     assert page.get_by_role("dialog").is_hidden()
     assert launcher.evaluate("b => b.getRootNode().activeElement === b")  # back where it started
