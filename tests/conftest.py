@@ -83,6 +83,19 @@ class Servers:
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
 
+    def staff_account(self, username: str, display_name: str, role: str = "staff",
+                      password: str = "correct horse battery") -> str:
+        """A console account in the servers' database (made once); returns the password."""
+        from bot.storage import staff
+        from bot.storage.db import Database
+
+        db = Database(self.settings.database_url)
+        db.migrate()
+        if not any(m.username == username for m in staff.list_staff(db)):
+            staff.create_staff(db, username, display_name, role, password)
+        db.dispose()
+        return password
+
     def restart_rasa(self, model: Path) -> None:
         """Stop and start the Rasa server on the same ports and stores (to prove nothing is lost)."""
         old = self.processes[-1]

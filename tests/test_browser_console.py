@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 from test_browser_widget import CHROMIUM, FLAGS
-from test_e2e_handoff import PASSWORD, wait_for_bot_text
-
-from bot.storage import staff
-from bot.storage.db import Database
+from test_e2e_handoff import wait_for_bot_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -15,11 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 def test_staff_sign_in_claim_and_reply_from_the_console_page(servers, new_sender) -> None:
     from playwright.sync_api import sync_playwright
 
-    db = Database(servers.settings.database_url)
-    db.migrate()
-    if not any(m.username == "lee" for m in staff.list_staff(db)):
-        staff.create_staff(db, "lee", "Lee", "admin", PASSWORD)
-    db.dispose()
+    password = servers.staff_account("lee", "Lee", role="admin")
     sender = new_sender()
     servers.send("please put me through to a nurse", sender)
 
@@ -30,7 +23,7 @@ def test_staff_sign_in_claim_and_reply_from_the_console_page(servers, new_sender
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(servers.settings.web_url + "/staff")
         page.get_by_label("User name").fill("lee")
-        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         row = page.locator("#queue li").filter(has_text="Asked for a person").last
         row.wait_for(timeout=15000)

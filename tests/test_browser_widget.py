@@ -93,18 +93,10 @@ def test_the_demo_page_chats_keeps_history_and_offers_quick_replies(servers, pag
 
 def test_html_from_the_server_is_shown_as_text_and_never_runs(servers, page) -> None:
     """A staff reply with HTML and a script (the console takes any text) reaches the widget as plain text."""
-    from test_e2e_handoff import PASSWORD, Console
+    from test_e2e_handoff import Console
 
-    from bot.storage import staff
-    from bot.storage.db import Database
-
-    db = Database(servers.settings.database_url)
-    db.migrate()
-    if not any(m.username == "kim" for m in staff.list_staff(db)):
-        staff.create_staff(db, "kim", "Kim", "staff", PASSWORD)
-    db.dispose()
     console = Console(servers.settings.web_url)
-    assert console.login("kim", PASSWORD) == 303
+    assert console.login("kim", servers.staff_account("kim", "Kim")) == 303
 
     page.goto(servers.settings.web_url + "/")
     open_chat(page)

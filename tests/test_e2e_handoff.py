@@ -19,13 +19,7 @@ from typing import Any
 import pytest
 import socketio
 
-from bot.storage import staff
-from bot.storage.db import Database
-
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "correct horse battery"
-
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
@@ -90,13 +84,8 @@ class Console:
 
 @pytest.fixture(scope="module")
 def console(servers) -> Console:
-    db = Database(servers.settings.database_url)
-    db.migrate()
-    if not any(m.username == "sam" for m in staff.list_staff(db)):
-        staff.create_staff(db, "sam", "Sam", "staff", PASSWORD)
-    db.dispose()
     client = Console(servers.settings.web_url)
-    assert client.login("sam", PASSWORD) == 303
+    assert client.login("sam", servers.staff_account("sam", "Sam")) == 303
     return client
 
 
