@@ -39,7 +39,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-model", action="store_true", help="only the rules (no trained model needed)")
     args = parser.parse_args()
-    sets = sorted((ROOT / "tests" / "data").glob("safety_eval*.yml"))
+    sets = [*sorted((ROOT / "tests" / "data").glob("safety_eval*.yml")),
+            *sorted((ROOT / "tests" / "data").glob("safety_check*.yml"))]
     model_parser = None
     if not args.no_model:
         from bot.nlu_eval.runner import ModelParser

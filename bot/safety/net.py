@@ -160,6 +160,10 @@ SIGNS: tuple[Sign, ...] = (
           r"\b(?:saved|saving|stockpil\w*|hoarding|collected|collecting|kept) (?:up )?(?:all )?(?:my |of my |enough |these )?(?:pills|tablets|meds|medicine|medication)\b",
           r"\b(?:say|saying|said) (?:my )?goodbyes?\b.{0,30}\b(?:forever|for good|for the last time|last time|wont be here|wont see)\b",
           r"\bend it all\b", r"\bending it all\b",
+          r"\b(?:want|wish|need)\b(?: \w+){0,2} (?:it all|everything|my life|this|it) to (?:end|stop|be over)\b",
+          r"\b(?:nobody|no one|noone)\b(?: \w+){0,2} (?:would|will|wouldnt|is going to) (?:miss|care about|notice|even notice) (?:me|if i)\b",
+          r"\bbetter off dead\b", r"\b(?:wish|want) (?:i was|i were|to be) dead\b",
+          r"\b(?:pills|tablets|meds|medicine|medication)\b(?: \w+){0,2} (?:saved|stockpiled|hidden|kept|stored) (?:up|away)\b",
           r"\bgoodbye (?:letter|letters|note|notes|message|messages)\b", r"\b(?:wrote|written|writing) (?:a |my )?(?:suicide )?note\b",
           r"\b(?:no point|pointless|whats the point) (?:anymore|any more|of living|in living|of going on|of anything)\b",
           r"\b(?:had|have had) enough of (?:life|living|being alive)\b",
@@ -188,6 +192,7 @@ SIGNS: tuple[Sign, ...] = (
           r"\bslurr\w*\b",
           rf"\b{CANT} (?:lift|raise|move|feel|use)\b(?: \w+){{0,2}} (?:arm|arms|leg|legs|hand|side)\b",
           rf"\b{CANT} (?:talk|speak)\b (?:properly|clearly|normally|right|at all|anymore|suddenly)\b(?! now)",
+          rf"\b{CANT} (?:get|find) (?:my|his|her|their|the) words\b",
           r"\b(?:words|speech|talking)\b(?: \w+){0,3} (?:come out wrong|coming out wrong|jumbled|garbled|all wrong|not making sense|strange|funny|weird)\b",
           r"\b(?:numbness|weakness|paralysis)\b(?: \w+){0,3} (?:on )?(?:one side|half)\b",
           r"\bone side\b(?: \w+){0,4} (?:numb|weak|limp|dead|droop\w*|paraly\w*|went numb|gone numb|cant move)\b",
@@ -260,7 +265,7 @@ SIGNS: tuple[Sign, ...] = (
           r"\b(?:took|taken|had|take|taking|on) (?:an |a )?overdose\b",
           rf"\b(?:{PERSON}) (?:has |have |just )?(?:od|odd|oded)\b",
           r"\b(?:drank|drunk|swallowed|ate|eaten|drinking|eating|licked|chewed|got into|bit|sucked|inhaled|sprayed)\b(?: \w+){0,4} (?:bleach|detergent|dishwasher|laundry|pod|pods|tide pods?|battery|batteries|magnet|magnets|poison\w*|antifreeze|weed killer|weedkiller|pesticide|insecticide|cleaner|cleaning|chemical|chemicals|paint thinner|thinner|petrol|gasoline|kerosene|lighter fluid|drain|rat poison|slug pellets|mushroom|mushrooms|lamp oil|nicotine|vape|e liquid|liquid|mouthwash|perfume|nail polish|toilet|disinfectant|ammonia)\b(?! (?:test|exam))",
-          r"\b(?:baby|toddler|child|kid|kids|son|daughter|grandson|granddaughter|infant|boy|girl|nephew|niece)\b(?: \w+){0,4} (?:ate|swallowed|drank|eaten|got into|took|chewed)\b(?: \w+){0,4} (?:pills|pill|tablets|tablet|meds|medicine|medication|capsules|vitamins|gummies|iron)\b",
+          r"\b(?:baby|toddler|child|kid|kids|son|daughter|grandson|granddaughter|infant|boy|girl|nephew|niece|little one|\d+ (?:year|yr|month) old)\b(?: \w+){0,4} (?:ate|swallowed|drank|eaten|got into|took|chewed)\b(?: \w+){0,4} (?:pills|pill|tablets|tablet|meds|medicine|medication|capsules|vitamins|gummies|iron)\b",
           r"\b(?:i think|think|may have been|might have been|been|was|were|got|is|im) poisoned\b",
           r"\bcarbon monoxide\b.{0,40}\b(?:alarm|dizzy|headache|sick|faint|sleepy|going off)\b"),
 )
@@ -278,7 +283,8 @@ _QUESTION_FRAMES = re.compile(
     r"how (?:is|are) \w+ (?:treated|diagnosed|caused)\b|"
     r"what (?:should|do|can|would) (?:i|you|we|someone|people) do (?:if|when|in case)\b|what if\b|"
     r"(?:can|could|does|do|is|are|will|would|should) (?:\w+ ){1,3}(?:make|cause|lead|mean|give|be a sign|be signs)\b|"
-    r"is (?:it|that) (?:normal|common|serious|dangerous|bad)\b|how (?:common|serious|likely)\b|why do\b|why does\b)"
+    r"is (?:it|that) (?:normal|common|serious|dangerous|bad)\b|"
+    r"(?:is|are|can|does|do) (?:\w+ ){1,3}(?:always|usually|ever|normally|sometimes|often) (?:serious|dangerous|bad|normal|a sign|an emergency)\b|how (?:common|serious|likely)\b|why do\b|why does\b)"
 )
 # Words that bring a question back to someone, now: "what do I do, my son is choking".
 _PERSONAL_NOW = re.compile(
