@@ -21,10 +21,12 @@ from actions.appointments import reminder_replies
 from actions.base import PlainhealthAction, entity, last_bot_response, send
 from bot.appointments.delivery import REMINDER_INTENT
 from bot.fallback import consecutive_fallbacks
-from bot.handoff.desk import Desk, clinic_values, guidance
+from bot.handoff.desk import Desk, clinic_values
 from bot.learning.tutor import Say
 from bot.runtime import Runtime, get_runtime
-from bot.safety.net import EMERGENCY, KINDS, alarm
+from bot.safety.detector import DANGER_WORDS
+from bot.safety.net import EMERGENCY, KINDS, alarm, normalise
+from bot.safety.responses import KIND_SLOT
 from bot.storage.handoff import open_ticket_for
 
 HANDOFF_LOOP = "handoff_form"
@@ -46,6 +48,8 @@ def alarm_kind(tracker: Tracker) -> str | None:
     safety = message.get("safety") or {}
     if safety.get("kind") in KINDS:
         return str(safety["kind"])
+    if (message.get("intent") or {}).get("name") == "emergency" and tracker.get_slot(KIND_SLOT) in KINDS:
+        return str(tracker.get_slot(KIND_SLOT))  # "yes, someone is in danger" after "are you in danger?"
     found = alarm(str(message.get("text") or ""))
     if found is not None:
         return found.kind
@@ -69,14 +73,14 @@ class HandoffAction(PlainhealthAction, abc.ABC):
 
 
 class ActionEmergency(HandoffAction):
-    """The clinic's emergency guidance first, then an urgent ticket so staff see the chat at once."""
+    """After the guidance (a response Rasa served itself, so it never waits for us): an urgent ticket, so
+    staff see the chat at once, and "I told the team"."""
 
     def name(self) -> str:
         return "action_emergency"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         kind = alarm_kind(tracker) or EMERGENCY
-        send(dispatcher, guidance(self.runtime.library.clinic, kind))
         self.open(dispatcher, tracker, kind)
         return []
 
@@ -116,6 +120,9 @@ class ActionFallback(HandoffAction):
             self.open(dispatcher, tracker, "not_understood")
             return start_loop()
         dispatcher.utter_message(response="utter_ask_rephrase")
+        if DANGER_WORDS.search(normalise(str(tracker.latest_message.get("text") or ""))):
+            # Never only "say it another way" to a message that speaks of danger.
+            send(dispatcher, [Say("utter_if_in_danger", clinic_values(self.runtime.library.clinic))])
         return []
 
 

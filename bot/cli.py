@@ -168,6 +168,8 @@ def _cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.training import rasa_domain
+
     return subprocess.call(
         [
             sys.executable,
@@ -177,7 +179,7 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
             "validate",
             "--fail-on-warnings",
             "--domain",
-            str(settings.domain_path),
+            str(rasa_domain(settings)),
             "--data",
             str(settings.project_dir / "data"),
             "--config",
@@ -371,6 +373,40 @@ def _cmd_staff(args: argparse.Namespace, settings: Settings) -> int:
         db.dispose()
 
 
+SAFETY_REVIEW_HINT = ("Add these to data/safety/ for training, or to a new evaluation batch in tests/data/safety/ "
+                      "if the writer never saw the rest.")
+
+
+def _cmd_safety(args: argparse.Namespace, settings: Settings) -> int:
+    """Tickets staff marked "not an emergency" or "missed emergency", with the patient's words beneath."""
+    import textwrap
+
+    from bot.storage import handoff
+    from bot.storage.db import Database
+
+    db = Database(settings.database_url)
+    db.migrate()
+    try:
+        reviews = handoff.safety_reviews(db)
+    finally:
+        db.dispose()
+    if not reviews:
+        print("No tickets are marked yet. Staff mark them in the console with "
+              "\"Not an emergency\" or \"Missed emergency\".")
+        return 0
+    for review in reviews:
+        when = review.marked_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"{review.verdict_text}: ticket {review.ticket_id}, {review.reason_text} ({review.priority}), "
+              f"marked {when} by {review.marked_by}")
+        if not review.patient_messages:
+            print("    (no messages from the patient)")
+        for text in review.patient_messages:
+            print(textwrap.indent(text, "    ", lambda _line: True))
+        print()
+    print(SAFETY_REVIEW_HINT)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plainhealth",
@@ -440,6 +476,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = staff.add_parser("disable", help="turn an account off and sign it out")
     p.add_argument("username")
     p.set_defaults(func=_cmd_staff)
+
+    safety = sub.add_parser("safety", help="how the safety net did, as staff judged it").add_subparsers(
+        dest="safety_command", required=True, metavar="ACTION"
+    )
+    p = safety.add_parser("review", help="tickets staff marked \"not an emergency\" or \"missed emergency\"")
+    p.set_defaults(func=_cmd_safety)
 
     return parser
 

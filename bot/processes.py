@@ -145,7 +145,7 @@ def rasa_server(settings: Settings, model: Path) -> ManagedProcess:
     return ManagedProcess(
         name="Rasa server",
         command=[
-            sys.executable, "-m", "rasa", "run",
+            sys.executable, "-m", "bot.rasa_launch", "--action-timeout", str(settings.action_timeout_seconds), "run",
             "--enable-api",
             "--model", str(model),
             "--endpoints", str(endpoints_file),

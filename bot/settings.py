@@ -45,6 +45,7 @@ class Settings:
     host: str = "127.0.0.1"
     rasa_port: int = 5005
     action_port: int = 5055
+    action_timeout_seconds: int = 10
     web_port: int = 8000
     max_grade: float = 6.0
     max_sentence_words: int = 20
@@ -83,6 +84,9 @@ class Settings:
         if bool(self.staff_telegram_token) != bool(self.staff_telegram_chat):
             raise SettingsError("Set both PLAINHEALTH_STAFF_TELEGRAM_TOKEN and PLAINHEALTH_STAFF_TELEGRAM_CHAT to "
                                 "tell staff about new hand-offs on Telegram, or neither.")
+        if not 1 <= self.action_timeout_seconds <= 300:
+            raise SettingsError("PLAINHEALTH_ACTION_TIMEOUT_SECONDS must be between 1 and 300 (how long Rasa waits "
+                                f"for the action server), not {self.action_timeout_seconds}.")
         if self.staff_session_hours < 1:
             raise SettingsError("PLAINHEALTH_STAFF_SESSION_HOURS must be 1 or more.")
         if not 1 <= self.max_grade <= 18:
@@ -109,6 +113,7 @@ class Settings:
             host=env.get("PLAINHEALTH_HOST", base.host),
             rasa_port=_int(env, "PLAINHEALTH_RASA_PORT", base.rasa_port),
             action_port=_int(env, "PLAINHEALTH_ACTION_PORT", base.action_port),
+            action_timeout_seconds=_int(env, "PLAINHEALTH_ACTION_TIMEOUT_SECONDS", base.action_timeout_seconds),
             web_port=_int(env, "PLAINHEALTH_WEB_PORT", base.web_port),
             max_grade=max_grade,
             max_sentence_words=_int(env, "PLAINHEALTH_MAX_SENTENCE_WORDS", base.max_sentence_words),
@@ -144,6 +149,7 @@ class Settings:
             "PLAINHEALTH_HOST": self.host,
             "PLAINHEALTH_RASA_PORT": str(self.rasa_port),
             "PLAINHEALTH_ACTION_PORT": str(self.action_port),
+            "PLAINHEALTH_ACTION_TIMEOUT_SECONDS": str(self.action_timeout_seconds),
             "PLAINHEALTH_WEB_PORT": str(self.web_port),
             "PLAINHEALTH_MAX_GRADE": str(self.max_grade),
             "PLAINHEALTH_MAX_SENTENCE_WORDS": str(self.max_sentence_words),

@@ -23,19 +23,32 @@ MODEL_PREFIX = "plainhealth-"
 
 
 def training_inputs(settings: Settings) -> list[Path]:
-    """Every file whose change means a new model: pipeline, domain, NLU data, rules and stories."""
+    """Every file whose change means a new model: pipeline, domain, NLU data, rules, stories, the safety
+    corpus, and the clinic profile and code the emergency responses are written from."""
     root = settings.project_dir
     files = [root / "config.yml"]
     domain = settings.domain_path
     files += sorted(domain.rglob("*.yml")) if domain.is_dir() else [domain]
     files += sorted((root / "data").rglob("*.yml"))
+    files += [settings.content_dir / "clinic.yml"]
+    files += [Path(__file__).parent / "safety" / name for name in ("responses.py", "languages.py")]
     return [f for f in files if f.is_file()]
+
+
+def rasa_domain(settings: Settings) -> Path:
+    """The domain Rasa trains with: domain.yml plus the clinic's emergency responses (bot/safety/responses.py)."""
+    from bot.content.loader import load_library
+    from bot.safety.responses import write_domain
+
+    clinic = load_library(settings.content_dir).clinic
+    return write_domain(settings.domain_path, clinic, settings.state_dir / "domain")
 
 
 def fingerprint(settings: Settings) -> str:
     digest = hashlib.sha256()
     for path in training_inputs(settings):
-        digest.update(str(path.relative_to(settings.project_dir)).encode())
+        name = path.relative_to(settings.project_dir) if path.is_relative_to(settings.project_dir) else path.name
+        digest.update(str(name).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
@@ -63,7 +76,7 @@ def ensure_model(settings: Settings, force: bool = False, quiet: bool = False) -
     cmd = [
         sys.executable, "-m", "rasa", "train",
         "--config", str(settings.project_dir / "config.yml"),
-        "--domain", str(settings.domain_path),
+        "--domain", str(rasa_domain(settings)),
         "--data", str(settings.project_dir / "data"),
         "--out", str(settings.models_dir),
         "--fixed-model-name", target.name.removesuffix(".tar.gz"),

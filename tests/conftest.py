@@ -96,6 +96,15 @@ class Servers:
         db.dispose()
         return password
 
+    def restart_actions(self) -> None:
+        """Start the action server again on its port (after a test stopped or paused it)."""
+        old = self.processes[0]
+        old.stop()
+        new = action_server(self.settings)
+        new.start()
+        new.wait_ready()
+        self.processes[0] = new
+
     def restart_rasa(self, model: Path) -> None:
         """Stop and start the Rasa server on the same ports and stores (to prove nothing is lost)."""
         old = self.processes[-1]
@@ -113,6 +122,8 @@ def start_servers(tmp: Path, model: Path) -> Servers:
         project_dir=ROOT, state_dir=tmp, models_dir=ROOT / "models",
         rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
         reminder_delay_seconds=8, reminder_grace_seconds=6,
+        # Rasa gives up on a hung action server after this long (the emergency guidance never waits for it).
+        action_timeout_seconds=4,
         # Someone "answers" hand-offs at any hour, so the tests do not depend on the clock; the
         # out-of-hours path is tested on its own (tests/test_handoff_desk.py).
         handoff_hours="always",

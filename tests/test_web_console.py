@@ -167,3 +167,62 @@ def test_the_console_page_and_its_files_are_served_with_a_strict_policy(settings
         assert (await client.get("/staff/static/../app.py")).status == 404
 
     run(settings, scenario)
+
+
+def test_staff_mark_the_safety_call_behind_sign_in_and_csrf(settings) -> None:
+    db, normal_id = prepare(settings)
+    urgent, _ = store.open_ticket(db, "p2", "", "rest", "emergency", "", False,
+                                  [(dt.datetime.now(dt.UTC), "patient", "I fell and hit my head")])
+    review = f"/staff/api/tickets/{urgent.id}/safety-review"
+
+    async def scenario(client: TestClient) -> None:
+        assert (await client.post(review, json={"verdict": "not_emergency"})).status == 401
+        csrf = await sign_in(client, "sam")
+        assert (await client.post(review, json={"verdict": "not_emergency"})).status == 403
+        forged = await client.post(review, json={"verdict": "not_emergency"}, headers={"X-CSRF-Token": "made-up"})
+        assert forged.status == 403
+        headers = {"X-CSRF-Token": csrf}
+        for bad in ({"verdict": "maybe"}, {"verdict": ["not_emergency"]}, {}):
+            refused = await client.post(review, json=bad, headers=headers)
+            assert refused.status == 400 and "Missed emergency" in (await refused.json())["error"]
+        on_normal = await client.post(f"/staff/api/tickets/{normal_id}/safety-review",
+                                      json={"verdict": "not_emergency"}, headers=headers)
+        assert on_normal.status == 400 and "only for urgent" in (await on_normal.json())["error"]
+        for missing in ("999", "0", "99999999999999999999999", "2147483648"):
+            gone = await client.post(f"/staff/api/tickets/{missing}/safety-review",
+                                     json={"verdict": "missed_emergency"}, headers=headers)
+            assert gone.status == 404, missing
+        assert (await client.get("/staff/api/tickets/99999999999999999999999")).status == 404
+        assert (await client.post("/staff/api/tickets/abc/safety-review", json={"verdict": "missed_emergency"},
+                                  headers=headers)).status == 404
+        before = await (await client.get(f"/staff/api/tickets/{urgent.id}")).json()
+        assert before["ticket"]["safety_review"] is None
+        marked = await client.post(review, json={"verdict": "not_emergency"}, headers=headers)
+        assert marked.status == 200 and (await marked.json())["ticket"]["safety_review"] == "not_emergency"
+        shown = (await (await client.get(f"/staff/api/tickets/{urgent.id}")).json())["ticket"]
+        assert (shown["safety_review"], shown["safety_review_text"], shown["safety_review_by"]) == (
+            "not_emergency", "Not an emergency", "sam")
+        assert shown["safety_review_at"]
+        listed = (await (await client.get("/staff/api/tickets")).json())["tickets"]
+        assert {t["id"]: t["safety_review"] for t in listed} == {urgent.id: "not_emergency", normal_id: None}
+        missed = await client.post(f"/staff/api/tickets/{normal_id}/safety-review",
+                                   json={"verdict": "missed_emergency"}, headers=headers)
+        assert missed.status == 200 and (await missed.json())["ticket"]["safety_review"] == "missed_emergency"
+
+    run(settings, scenario)
+    assert [(r.ticket_id, r.verdict) for r in store.safety_reviews(db)] == [(normal_id, "missed_emergency"),
+                                                                            (urgent.id, "not_emergency")]
+
+
+def test_the_console_page_has_the_safety_buttons(settings) -> None:
+    prepare(settings)
+
+    async def scenario(client: TestClient) -> None:
+        await sign_in(client, "sam")
+        html = await (await client.get("/staff")).text()
+        assert 'id="mark-not-emergency"' in html and 'id="mark-missed-emergency"' in html
+        assert 'id="safety-verdict"' in html
+        script = await (await client.get("/staff/static/console.js")).text()
+        assert "/safety-review" in script and 'ticket.priority !== "urgent"' in script
+
+    run(settings, scenario)

@@ -24,15 +24,6 @@ STOP_INTENTS = frozenset({"lesson_stop"})
 PHONE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
 
 
-def guidance(clinic: ClinicProfile | None, kind: str) -> list[Say]:
-    """The clinic's own emergency words for this kind of danger (crisis: the crisis line)."""
-    if clinic is not None:
-        text = clinic.messages.get(kind) or clinic.messages.get("emergency")
-        if text:
-            return [content(clinic.fill(text))]
-    return [Say("utter_emergency")]
-
-
 def clinic_values(clinic: ClinicProfile | None) -> dict[str, str]:
     if clinic is None:
         return {"clinic_name": "your clinic", "emergency_number": "your local emergency number", "opening_hours": ""}
@@ -91,8 +82,8 @@ class Desk:
             store.add_line(self.db, ticket.id, "patient", text)
             store.escalate(self.db, ticket.id, alarm_kind)
             store.add_line(self.db, ticket.id, "system", "The assistant sent the clinic's emergency guidance.")
-            told = Say("utter_emergency_team_told", clinic_values(self.clinic))
-            return [*guidance(self.clinic, alarm_kind), told], False
+            # The guidance itself was a response Rasa served at once (data/rules.yml); here the team is told.
+            return [Say("utter_emergency_team_told", clinic_values(self.clinic))], False
         if intent in STOP_INTENTS and ticket.status == "waiting":
             if ticket.priority == "urgent":
                 # Someone who may be in danger can go back to the assistant, but the team still sees the ticket.

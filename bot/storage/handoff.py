@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 
 from bot.storage.db import Database
 from bot.storage.models import HandoffMessage, HandoffTicket, StaffUser, utcnow
+from bot.storage.staff import StaffMember
 from bot.storage.visits import aware
 
 REASONS = {
@@ -28,6 +29,11 @@ REASONS = {
 URGENT_REASONS = frozenset({"emergency", "crisis", "violence"})
 OPEN = ("waiting", "claimed")
 SENDERS = ("patient", "bot", "staff", "system")
+# Staff's verdict on the assistant's safety call, for the people who improve the safety net.
+SAFETY_VERDICTS = {
+    "not_emergency": "Not an emergency",
+    "missed_emergency": "Missed emergency",
+}
 
 
 class TicketConflict(Exception):
@@ -55,6 +61,9 @@ class Ticket:
     updated_at: dt.datetime
     message_count: int = 0
     last_patient_at: dt.datetime | None = None
+    safety_review: str | None = None
+    safety_review_by: str | None = None
+    safety_review_at: dt.datetime | None = None
 
     @property
     def reason_text(self) -> str:
@@ -91,7 +100,9 @@ def _ticket(session: object, row: HandoffTicket) -> Ticket:
         claimed_by=row.claimed_by, claimed_by_name=name, close_note=row.close_note,
         created_at=aware(row.created_at) or utcnow(), claimed_at=aware(row.claimed_at),
         closed_at=aware(row.closed_at), updated_at=aware(row.updated_at) or utcnow(),
-        message_count=int(count or 0), last_patient_at=aware(last_patient))
+        message_count=int(count or 0), last_patient_at=aware(last_patient),
+        safety_review=row.safety_review, safety_review_by=row.safety_review_by,
+        safety_review_at=aware(row.safety_review_at))
 
 
 def _line(row: HandoffMessage) -> Line:
@@ -296,3 +307,69 @@ def mark_notified(db: Database, ticket_id: int) -> bool:
                                                            HandoffTicket.notified_at.is_(None))
                                .values(notified_at=utcnow()))
         return bool(done.rowcount)
+
+
+@dataclass(frozen=True)
+class SafetyReview:
+    """A ticket staff marked, with the patient's own words from its transcript (for training or evaluation)."""
+
+    ticket_id: int
+    verdict: str
+    reason: str
+    priority: str
+    opened_at: dt.datetime
+    marked_by: str
+    marked_at: dt.datetime
+    patient_messages: tuple[str, ...]
+
+    @property
+    def verdict_text(self) -> str:
+        return SAFETY_VERDICTS.get(self.verdict, self.verdict)
+
+    @property
+    def reason_text(self) -> str:
+        return REASONS.get(self.reason, self.reason.replace("_", " ").capitalize())
+
+
+def mark_safety_review(db: Database, ticket_id: int, verdict: str, staff_member: StaffMember | str) -> Ticket:
+    """Record staff's verdict on the ticket's safety call; a second mark replaces the first.
+
+    "not_emergency" is only for urgent tickets (the assistant raised an alarm); "missed_emergency" is for any.
+    Raises ValueError for another verdict or "not_emergency" on a ticket that is not urgent, and LookupError
+    when there is no such ticket.
+    """
+    if verdict not in SAFETY_VERDICTS:
+        raise ValueError(f"The verdict must be one of {', '.join(SAFETY_VERDICTS)}, not {verdict!r}.")
+    who = staff_member.username if isinstance(staff_member, StaffMember) else str(staff_member).strip()
+    if not who:
+        raise ValueError("Say who marked the ticket.")
+    now = utcnow()
+    with db.session() as session:
+        row = session.get(HandoffTicket, ticket_id)
+        if row is None:
+            raise LookupError("There is no such ticket.")
+        if verdict == "not_emergency" and row.priority != "urgent":
+            raise ValueError("Only an urgent ticket can be marked not an emergency: "
+                             "the assistant raised no alarm on this one.")
+        row.safety_review, row.safety_review_by, row.safety_review_at = verdict, who[:64], now
+        row.updated_at = now  # consoles refresh and show the verdict
+        session.flush()
+        return _ticket(session, row)
+
+
+def safety_reviews(db: Database) -> list[SafetyReview]:
+    """Every ticket staff marked, the latest mark first, with the patient's messages in the order sent."""
+    with db.session() as session:
+        rows = list(session.scalars(select(HandoffTicket).where(HandoffTicket.safety_review.is_not(None))
+                                    .order_by(HandoffTicket.safety_review_at.desc(), HandoffTicket.id.desc())))
+        found = []
+        for row in rows:
+            words = session.scalars(select(HandoffMessage.text).where(HandoffMessage.ticket_id == row.id,
+                                                                     HandoffMessage.sender == "patient")
+                                    .order_by(HandoffMessage.at, HandoffMessage.id))
+            found.append(SafetyReview(
+                ticket_id=int(row.id), verdict=str(row.safety_review), reason=str(row.reason),
+                priority=str(row.priority), opened_at=aware(row.created_at) or utcnow(),
+                marked_by=str(row.safety_review_by or ""), marked_at=aware(row.safety_review_at) or utcnow(),
+                patient_messages=tuple(str(text) for text in words)))
+        return found

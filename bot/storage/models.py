@@ -193,6 +193,9 @@ class HandoffTicket(Base):  # type: ignore[misc,valid-type]
     ``conversation`` is the channel's conversation id and ``contact`` the call-back details the patient
     left, both encrypted (`bot.privacy.seal`); the conversation id is blanked when the ticket closes.
     ``updated_at`` changes with every message, so consoles can tell that something is new.
+    ``safety_review`` is staff's verdict on the assistant's safety call: "not_emergency" (an urgent ticket
+    raised an alarm that was not needed) or "missed_emergency" (an emergency the assistant missed), with the
+    user name of who marked it and when.
     """
 
     __tablename__ = "handoff_ticket"
@@ -214,6 +217,9 @@ class HandoffTicket(Base):  # type: ignore[misc,valid-type]
     closed_at = Column(DateTime(timezone=True), nullable=True)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
     notified_at = Column(DateTime(timezone=True), nullable=True)  # staff told outside the console (Telegram)
+    safety_review = Column(String(20), nullable=True)
+    safety_review_by = Column(String(64), nullable=True)
+    safety_review_at = Column(DateTime(timezone=True), nullable=True)
 
 
 class HandoffMessage(Base):  # type: ignore[misc,valid-type]

@@ -35,6 +35,7 @@ COOKIE = "plainhealth_staff"
 STAFF_REPLY_INTENT = "EXTERNAL_staff_reply"
 HANDOFF_ENDED_INTENT = "EXTERNAL_handoff_ended"
 MAX_REPLY = 2000
+MAX_ID = 2**31 - 1  # ids in the path are small positive integers; anything else is "not found"
 CONSOLE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
                "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
@@ -58,7 +59,9 @@ def ticket_json(ticket: Ticket, member: StaffMember, secret: bytes, now: dt.date
         "out_of_hours": ticket.out_of_hours,
         "contact": unseal(ticket.contact, secret) if ticket.contact else None,
         "message_count": ticket.message_count, "last_patient_at": _iso(ticket.last_patient_at),
-        "close_note": ticket.close_note,
+        "close_note": ticket.close_note, "safety_review": ticket.safety_review,
+        "safety_review_text": tickets.SAFETY_VERDICTS.get(ticket.safety_review or ""),
+        "safety_review_by": ticket.safety_review_by, "safety_review_at": _iso(ticket.safety_review_at),
     }
 
 
@@ -74,6 +77,15 @@ def _error(message: str, status: int) -> web.Response:
 
 def _ok(payload: dict[str, Any], status: int = 200) -> web.Response:
     return web.json_response(payload, status=status, headers=HEADERS)
+
+
+def _path_id(request: web.Request) -> int | None:
+    """The ``{id}`` in the path if it is a small positive integer, else None (the caller answers 404)."""
+    raw = request.match_info.get("id", "")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
@@ -143,6 +155,7 @@ class Console:
         r.add_post("/staff/api/tickets/{id:\\d+}/release", self.signed_in(self.release))
         r.add_post("/staff/api/tickets/{id:\\d+}/reply", self.signed_in(self.reply))
         r.add_post("/staff/api/tickets/{id:\\d+}/close", self.signed_in(self.close))
+        r.add_post("/staff/api/tickets/{id:\\d+}/safety-review", self.signed_in(self.safety_review))
         r.add_get("/staff/api/events", self.signed_in(self.events))
         r.add_get("/staff/api/users", self.signed_in(self.users, admin=True))
         r.add_post("/staff/api/users", self.signed_in(self.add_user, admin=True))
@@ -223,10 +236,11 @@ class Console:
                     "csrf": csrf})
 
     def _ticket(self, request: web.Request) -> Ticket:
-        ticket = tickets.get_ticket(self.db, int(request.match_info["id"]))
+        ticket_id = _path_id(request)
+        ticket = tickets.get_ticket(self.db, ticket_id) if ticket_id is not None else None
         if ticket is None:
             raise web.HTTPNotFound(text=json.dumps({"error": "There is no such ticket."}),
-                                   content_type="application/json")
+                                   content_type="application/json", headers=HEADERS)
         return ticket
 
     def _now(self) -> dt.datetime:
@@ -294,6 +308,22 @@ class Console:
             await notify_patient(self.settings, self.secret, self.http, closed, HANDOFF_ENDED_INTENT, conversation)
         return _ok({"ticket": ticket_json(closed, member, self.secret, self._now())})
 
+    async def safety_review(self, request: web.Request, member: StaffMember) -> web.Response:
+        """Staff's verdict on the assistant's safety call, for the people who improve the safety net."""
+        ticket = self._ticket(request)
+        verdict = (await _body(request)).get("verdict")
+        if not isinstance(verdict, str) or verdict not in tickets.SAFETY_VERDICTS:
+            return _error('Please choose "Not an emergency" or "Missed emergency".', 400)
+        if verdict == "not_emergency" and ticket.priority != "urgent":
+            return _error('"Not an emergency" is only for urgent tickets. If the assistant missed an emergency '
+                          'here, choose "Missed emergency".', 400)
+        try:
+            marked = tickets.mark_safety_review(self.db, ticket.id, verdict, member)
+        except ValueError as exc:  # the ticket changed in between
+            return _error(str(exc), 400)
+        logger.info("Ticket %s safety call marked %s by staff %s", marked.id, verdict, member.id)
+        return _ok({"ticket": ticket_json(marked, member, self.secret, self._now())})
+
     async def events(self, request: web.Request, member: StaffMember) -> web.StreamResponse:
         """Server-sent events: "change" whenever a ticket or a line changes, checked every second."""
         response = web.StreamResponse(headers={**HEADERS, "Content-Type": "text/event-stream",
@@ -334,7 +364,9 @@ class Console:
         return _ok({"user": _user_json(created)}, 201)
 
     async def disable_user(self, request: web.Request, member: StaffMember) -> web.Response:
-        user_id = int(request.match_info["id"])
+        user_id = _path_id(request)
+        if user_id is None:
+            return _error("There is no such user.", 404)
         if user_id == member.id:
             return _error("You can't turn off your own account.", 400)
         try:

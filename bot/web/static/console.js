@@ -63,6 +63,26 @@
     return "waited " + waited(ticket.waiting_seconds);
   }
 
+  var VERDICTS = { not_emergency: "Not an emergency", missed_emergency: "Missed emergency" };
+
+  function renderSafety(ticket) {
+    var verdict = ticket.safety_review;
+    $("mark-not-emergency").hidden = ticket.priority !== "urgent";
+    $("mark-not-emergency").setAttribute("aria-pressed", String(verdict === "not_emergency"));
+    $("mark-missed-emergency").setAttribute("aria-pressed", String(verdict === "missed_emergency"));
+    var box = $("safety-verdict");
+    if (!verdict) {
+      box.textContent = "";
+      box.hidden = true;
+      return;
+    }
+    var text = "Marked: " + (ticket.safety_review_text || VERDICTS[verdict] || verdict);
+    if (ticket.safety_review_by) { text += " by " + ticket.safety_review_by; }
+    if (ticket.safety_review_at) { text += ", " + new Date(ticket.safety_review_at).toLocaleString(); }
+    box.textContent = text;
+    box.hidden = false;
+  }
+
   function statusText(ticket) {
     if (ticket.status === "claimed") {
       return ticket.claimed_by_me ? "You have it" : "With " + (ticket.claimed_by || "someone");
@@ -118,6 +138,7 @@
     $("release").hidden = !mine;
     $("reply-form").hidden = !mine;
     $("close-form").hidden = !mine;
+    renderSafety(ticket);
 
     var list = $("transcript");
     var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
@@ -257,6 +278,16 @@
         $("close-note").value = "";
         announce("Closed. The assistant has the chat again.");
       }, function () {});
+    });
+    ["not_emergency", "missed_emergency"].forEach(function (verdict) {
+      var button = $(verdict === "not_emergency" ? "mark-not-emergency" : "mark-missed-emergency");
+      button.addEventListener("click", function () {
+        var id = state.open;
+        act("/staff/api/tickets/" + id + "/safety-review", { verdict: verdict }, button).then(function (data) {
+          if (data.ticket && state.open === id) { renderSafety(data.ticket); }
+          announce("Saved: " + VERDICTS[verdict] + ". Thank you, this helps the safety checks.");
+        }, function () {});
+      });
     });
     $("signout").addEventListener("click", function () {
       call("POST", "/staff/logout", {}).finally(function () { window.location.assign("/staff/login"); });
