@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -24,13 +25,14 @@ MODEL_PREFIX = "plainhealth-"
 
 def training_inputs(settings: Settings) -> list[Path]:
     """Every file whose change means a new model: pipeline, domain, NLU data, rules, stories, the safety
-    corpus, and the clinic profile and code the emergency responses are written from."""
+    corpus, the clinic profile and code the emergency responses are written from, and the glossary (its words
+    are words the assistant knows, bot/nlu/unknown_words.py)."""
     root = settings.project_dir
     files = [root / "config.yml"]
     domain = settings.domain_path
     files += sorted(domain.rglob("*.yml")) if domain.is_dir() else [domain]
     files += sorted((root / "data").rglob("*.yml"))
-    files += [settings.content_dir / "clinic.yml"]
+    files += [settings.content_dir / "clinic.yml", settings.content_dir / "glossary.yml"]
     files += [Path(__file__).parent / "safety" / name for name in ("responses.py", "languages.py")]
     return [f for f in files if f.is_file()]
 
@@ -83,8 +85,9 @@ def ensure_model(settings: Settings, force: bool = False, quiet: bool = False) -
     ]
     if force:
         cmd.append("--force")
+    env = {**os.environ, **settings.to_env()}  # components that read content at training see the same files
     output = subprocess.run(
-        cmd, cwd=settings.project_dir, capture_output=quiet, text=True, check=False
+        cmd, cwd=settings.project_dir, env=env, capture_output=quiet, text=True, check=False
     )
     if output.returncode != 0 or not target.exists():
         detail = (output.stderr or "")[-4000:] if quiet else ""
