@@ -1,142 +1,96 @@
-"""Lessons in conversation: start, read part by part, simpler, stop, continue, teach-back, clarity, words.
-
-Each action reads the tracker, asks `bot.learning.tutor.Tutor` what to say, and sends it.
-"""
+"""Lessons in conversation, and the short answers: start, read part by part, simpler, stop, continue,
+teach-back, clarity, words; "yes", "no", "stop" and choice buttons (routed by `Conversation.answer`)."""
 
 from __future__ import annotations
 
-import abc
-from typing import Any
-
 from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointments import context_replies
-from actions.base import PlainhealthAction, entity, last_bot_response, send
-from bot.learning.tutor import Say, Tutor
-
-
-class LessonAction(PlainhealthAction, abc.ABC):
-    """Shared by the lesson actions (abstract: rasa_sdk registers only the concrete ones)."""
-
-    def tutor(self, tracker: Tracker) -> Tutor:
-        runtime = self.runtime
-        return Tutor(runtime.library, runtime.db, runtime.patient_id(tracker.sender_id))
-
-    @abc.abstractmethod
-    def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]: ...
-
-    def answer(self, tracker: Tracker) -> str | None:
-        """A "yes", "no", "stop" or button choice that may answer the checklist, a reminder offer or "clear
-        my list?" rather than a lesson; those are tried first."""
-        return None
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        answer = self.answer(tracker)
-        handled = context_replies(self.runtime, tracker, answer) if answer else None
-        if handled is not None:
-            replies, events = handled
-            send(dispatcher, replies)
-            return events
-        send(dispatcher, self.replies(self.tutor(tracker), tracker))
-        return []
+from actions.base import ConversationAction, awaiting, entity, said
+from bot.contracts import Answer, Entity
+from bot.conversation.answers import answer_of_choice, read_answer
+from bot.conversation.core import Conversation, Outcome
+from bot.conversation.replies import Say
 
 
-class ActionStartLesson(LessonAction):
+class ActionStartLesson(ConversationAction):
     def name(self) -> str:
         return "action_start_lesson"
 
-    def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
-        return tutor.start(tracker.latest_message.get("text") or "", entity(tracker, "topic"),
-                           entity(tracker, "module"))
+    def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
+        return conversation.tutor.start(str(tracker.latest_message.get("text") or ""), entity(tracker, Entity.TOPIC),
+                                        entity(tracker, Entity.MODULE))
 
 
-class ActionLessonNext(LessonAction):
+class ActionLessonNext(ConversationAction):
     def name(self) -> str:
         return "action_lesson_next"
 
-    def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
-        return tutor.next()
+    def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
+        return conversation.tutor.next()
 
 
-class ActionLessonSimpler(LessonAction):
+class ActionLessonSimpler(ConversationAction):
     def name(self) -> str:
         return "action_lesson_simpler"
 
-    def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
-        return tutor.simpler()
+    def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
+        return conversation.tutor.simpler()
 
 
-class ActionLessonStop(LessonAction):
-    def name(self) -> str:
-        return "action_lesson_stop"
-
-    def answer(self, tracker: Tracker) -> str | None:
-        return "stop"
-
-    def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
-        return tutor.stop()
-
-
-class ActionContinueLesson(LessonAction):
+class ActionContinueLesson(ConversationAction):
     def name(self) -> str:
         return "action_continue_lesson"
 
-    def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
-        return tutor.resume()
+    def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
+        return conversation.tutor.resume()
 
 
-class ActionChoose(LessonAction):
-    def name(self) -> str:
-        return "action_choose"
-
-    def answer(self, tracker: Tracker) -> str | None:
-        chosen = entity(tracker, "choice")
-        if chosen:
-            return chosen
-        typed = (tracker.latest_message.get("text") or "").lower()
-        if any(w in typed for w in ("not yet", "later", "skip", "no")):
-            return "no"
-        return "yes" if any(w in typed for w in ("done", "yes", "got it", "did it", "have it", "ok")) else None
-
-    def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
-        return tutor.choose(entity(tracker, "choice") or tracker.latest_message.get("text") or "")
-
-
-class ActionDefineTerm(LessonAction):
+class ActionDefineTerm(ConversationAction):
     def name(self) -> str:
         return "action_define_term"
 
-    def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
-        return tutor.define(tracker.latest_message.get("text") or "", entity(tracker, "term"))
+    def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
+        return conversation.tutor.define(str(tracker.latest_message.get("text") or ""), entity(tracker, Entity.TERM))
 
 
-class ActionAffirm(LessonAction):
-    """A bare "yes" or "ok": go on with the lesson when that is what was just offered, else show the menu."""
+class ActionAffirm(ConversationAction):
+    """A bare "yes" or "ok"."""
 
     def name(self) -> str:
         return "action_affirm"
 
-    def answer(self, tracker: Tracker) -> str | None:
-        return "yes"
-
-    def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
-        previous = last_bot_response(tracker)
-        if previous == "utter_back_to_lesson":
-            return tutor.resume()
-        if previous in {"utter_lesson_part", "utter_lesson_simpler", "utter_lesson_start"}:
-            return tutor.next()
-        return [Say("utter_menu")]
+    def respond(self, conversation: Conversation, tracker: Tracker) -> Outcome:
+        return conversation.answer(Answer.YES, awaiting(conversation, tracker), tracker.events)
 
 
-class ActionDeny(LessonAction):
-    """A bare "no": "not yet" to a checklist item, no reminder, keep my list; otherwise "anything else?"."""
+class ActionDeny(ConversationAction):
+    """A bare "no"."""
 
     def name(self) -> str:
         return "action_deny"
 
-    def answer(self, tracker: Tracker) -> str | None:
-        return "no"
+    def respond(self, conversation: Conversation, tracker: Tracker) -> Outcome:
+        return conversation.answer(Answer.NO, awaiting(conversation, tracker), tracker.events)
 
-    def replies(self, tutor: Tutor, tracker: Tracker) -> list[Say]:
-        return [Say("utter_anything_else")]
+
+class ActionLessonStop(ConversationAction):
+    """"Stop": the checklist walk when an item was just shown, else the lesson."""
+
+    def name(self) -> str:
+        return "action_lesson_stop"
+
+    def respond(self, conversation: Conversation, tracker: Tracker) -> Outcome:
+        return conversation.answer(Answer.STOP, awaiting(conversation, tracker), tracker.events)
+
+
+class ActionChoose(ConversationAction):
+    """A choice button, or words for one: "done", "not yet", "the second one"."""
+
+    def name(self) -> str:
+        return "action_choose"
+
+    def respond(self, conversation: Conversation, tracker: Tracker) -> Outcome:
+        chosen = entity(tracker, Entity.CHOICE)
+        answer = answer_of_choice(chosen) if chosen else read_answer(said(tracker))
+        return conversation.answer(answer, awaiting(conversation, tracker), tracker.events,
+                                   choice=chosen or str(tracker.latest_message.get("text") or ""))

@@ -1,6 +1,6 @@
 """My questions: add (a prompt or the patient's own words), show, remove, move, clear, print or share.
 
-Each action reads the tracker, asks `bot.appointments.planner.Planner`, and sends the replies.
+Each action reads the tracker, asks the patient's `Conversation` (its `planner`), and sends the replies.
 """
 
 from __future__ import annotations
@@ -11,15 +11,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointments import PlannerAction, planner_for
-from actions.base import PlainhealthAction, entity, send
-from bot.appointments.planner import Planner
-from bot.learning.tutor import Say
+from actions.base import ConversationAction, PlainhealthAction, entity, said
+from bot.contracts import Answer, Entity, Loop, Slot
+from bot.conversation.core import Conversation
+from bot.conversation.replies import Say
 
-
-def said(tracker: Tracker) -> str:
-    text = tracker.latest_message.get("text") or ""
-    return "" if text.startswith("/") else text
+ASK_FOR_QUESTION = "utter_ask_question_form_new_question"
 
 
 class ActionAddQuestion(PlainhealthAction):
@@ -29,12 +26,11 @@ class ActionAddQuestion(PlainhealthAction):
         return "action_add_question"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        planner = planner_for(self.runtime, tracker)
-        replies = planner.add(said(tracker), entity(tracker, "prompt"))
-        if replies and replies[0].response == "utter_ask_question_form_new_question":
-            return [FollowupAction("question_form")]  # the form asks, and takes the next message as it is
-        send(dispatcher, replies)
-        return []
+        conversation = self.conversation(tracker)
+        replies = conversation.planner.add(said(tracker), entity(tracker, Entity.PROMPT))
+        if replies and replies[0].response == ASK_FOR_QUESTION:
+            return [FollowupAction(Loop.QUESTION)]  # the form asks, and takes the next message as it is
+        return self.reply(dispatcher, tracker, conversation, replies)
 
 
 class ActionSaveTypedQuestion(PlainhealthAction):
@@ -44,55 +40,54 @@ class ActionSaveTypedQuestion(PlainhealthAction):
         return "action_save_typed_question"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        planner = planner_for(self.runtime, tracker)
-        text = str(tracker.get_slot("new_question") or "").strip()
-        replies = planner.add(f"add a question: {text}") if text else []
-        if not replies or replies[0].response == "utter_ask_question_form_new_question":
+        conversation = self.conversation(tracker)
+        text = str(tracker.get_slot(Slot.NEW_QUESTION) or "").strip()
+        replies = conversation.planner.add(f"add a question: {text}") if text else []
+        if not replies or replies[0].response == ASK_FOR_QUESTION:
             replies = [Say("utter_question_not_caught")]
-        send(dispatcher, replies)
-        return [SlotSet("new_question", None)]
+        return [*self.reply(dispatcher, tracker, conversation, replies), SlotSet(Slot.NEW_QUESTION, None)]
 
 
-class ActionShowQuestions(PlannerAction):
+class ActionShowQuestions(ConversationAction):
     def name(self) -> str:
         return "action_show_questions"
 
-    def replies(self, planner: Planner, tracker: Tracker) -> list[Say]:
-        return planner.show()
+    def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
+        return conversation.planner.show()
 
 
-class ActionRemoveQuestion(PlannerAction):
+class ActionRemoveQuestion(ConversationAction):
     def name(self) -> str:
         return "action_remove_question"
 
-    def replies(self, planner: Planner, tracker: Tracker) -> list[Say]:
-        return planner.remove(said(tracker), entity(tracker, "choice"))
+    def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
+        return conversation.planner.remove(said(tracker), entity(tracker, Entity.CHOICE))
 
 
-class ActionMoveQuestion(PlannerAction):
+class ActionMoveQuestion(ConversationAction):
     def name(self) -> str:
         return "action_move_question"
 
-    def replies(self, planner: Planner, tracker: Tracker) -> list[Say]:
-        return planner.move(said(tracker), entity(tracker, "choice"))
+    def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
+        return conversation.planner.move(said(tracker), entity(tracker, Entity.CHOICE))
 
 
-class ActionClearQuestions(PlannerAction):
+class ActionClearQuestions(ConversationAction):
     """Asks first ("Clear all 4 questions?"); the button or a "yes" clears."""
 
     def name(self) -> str:
         return "action_clear_questions"
 
-    def replies(self, planner: Planner, tracker: Tracker) -> list[Say]:
-        return planner.clear(confirmed=entity(tracker, "choice") == "clear_list")
+    def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
+        return conversation.planner.clear(confirmed=entity(tracker, Entity.CHOICE) == Answer.CLEAR_LIST)
 
 
-class ActionPrintQuestions(PlannerAction):
+class ActionPrintQuestions(ConversationAction):
     """The list as one message (to forward or pin) and a private link to a printable page."""
 
     def name(self) -> str:
         return "action_print_questions"
 
-    def replies(self, planner: Planner, tracker: Tracker) -> list[Say]:
-        settings = self.runtime.settings
-        return planner.print_link(settings.web_url, settings.print_link_hours)
+    def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
+        settings = conversation.settings
+        return conversation.planner.print_link(settings.web_url, settings.print_link_hours)

@@ -22,7 +22,7 @@ _CHILD = """
 import json, resource, sys, time
 started = time.perf_counter()
 from pathlib import Path
-from bot.readability.checker import CheckOptions, run_check
+from bot.content.check import CheckOptions, run_check
 report = run_check(CheckOptions(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])))
 print(json.dumps({"seconds": time.perf_counter() - started, "check_seconds": report.seconds,
                   "texts": len(report.texts), "files": len(report.files), "modules": len(report.library.modules),

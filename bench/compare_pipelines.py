@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.nlu_eval.session import EvalOptions, run_evaluation  # noqa: E402
-from bot.settings import PROJECT_ROOT, Settings  # noqa: E402
+from bot.nlu_eval.session import EvalOptions, run_evaluation
+from bot.settings import PROJECT_ROOT, Settings
 
 
 def main(argv: list[str]) -> int:

@@ -1,4 +1,8 @@
-"""A small terminal chat over Rasa's REST channel, for trying a running assistant by hand."""
+"""A small terminal chat over Rasa's REST channel, for trying a running assistant by hand.
+
+It reads the REST token itself (PLAINHEALTH_REST_TOKEN or the state folder's rest.token), as any
+integration on the server would.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import urllib.request
 import uuid
 from typing import Any
 
+from bot.credentials import rest_token
 from bot.settings import Settings
 
 
@@ -17,7 +22,7 @@ def send(settings: Settings, sender: str, message: str, timeout: float = 30.0) -
     request = urllib.request.Request(
         f"{settings.rasa_url}/webhooks/rest/webhook",
         data=body,
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {rest_token(settings)}"},
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -32,7 +37,7 @@ def render(reply: dict[str, Any]) -> str:
 
 
 def chat_loop(settings: Settings, sender: str | None = None) -> int:
-    sender = sender or f"terminal-{uuid.uuid4().hex[:12]}"
+    sender = sender or f"terminal-{uuid.uuid4().hex[:12]}"  # an id the REST channel accepts
     print("Type a message and press Enter. Type a button's number to press it. Ctrl-D to leave.")
     buttons: list[dict[str, Any]] = []
     while True:

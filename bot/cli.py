@@ -7,7 +7,6 @@ import logging
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from bot.learning.insights import Insights
+    from bot.processes import ManagedProcess
 
 
 def _cmd_train(args: argparse.Namespace, settings: Settings) -> int:
@@ -32,7 +32,9 @@ def _cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _start_servers(settings: Settings, with_rasa: bool = True) -> list:
+def _start_servers(settings: Settings, with_rasa: bool = True) -> list[ManagedProcess]:
+    """Start the servers and wait until each answers, or stop them all and raise: a server that cannot start
+    at launch is a set-up mistake to show at once, not something to retry (only later crashes are)."""
     from bot.processes import action_server, rasa_server, web_server
     from bot.training import ensure_model
 
@@ -43,9 +45,9 @@ def _start_servers(settings: Settings, with_rasa: bool = True) -> list:
     servers = [action_server(settings)]
     if with_rasa:
         servers += [rasa_server(settings, result.model), web_server(settings)]
-    for server in servers:
-        server.start()
-    try:
+    try:  # Ctrl-C here too stops what already started: each server runs in its own session
+        for server in servers:
+            server.start()
         for server in servers:
             print(f"Starting the {server.name} (logs: {server.log_path}) ...", flush=True)
             server.wait_ready()
@@ -86,7 +88,9 @@ def _stop_on_sigterm() -> None:
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.processes import ServerFailed
+    """Start everything (failing fast if a server cannot start), then keep it up until Ctrl-C or SIGTERM: a
+    server that crashes later is restarted alone by the supervisor, so the others never stop serving."""
+    from bot.processes import ServerFailed, Supervisor
 
     _stop_on_sigterm()
 
@@ -95,34 +99,30 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     except ServerFailed as exc:
         print(f"plainhealth: a server did not start.\n{exc}", file=sys.stderr)
         return 1
+    supervisor = Supervisor(servers)
     rasa_url = settings.rasa_url
-    print(
-        "\nplainhealth is running.\n"
-        f"  Rasa server:    {rasa_url}  (REST: POST {rasa_url}/webhooks/rest/webhook)\n"
-        f"  Action server:  {settings.action_endpoint_url}\n"
-        f"  Demo page:      {settings.web_url}/  (a clinic page with the chat widget on it)\n"
-        f"  Web app:        {settings.web_url}  (printable question lists)\n"
-        f"  Staff console:  {settings.web_url}/staff  (add an account: .venv/bin/plainhealth staff add NAME)\n"
-        "\nChat in this terminal from another window:  .venv/bin/plainhealth chat\n"
-        "Or over HTTP:\n"
-        f"  curl -s {rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\\n"
-        '       -d \'{"sender": "demo-patient", "message": "hello"}\'\n'
-        "\nPress Ctrl-C to stop everything.",
-        flush=True,
-    )
     try:
-        while all(server.running() for server in servers):
-            time.sleep(1)
-        for server in servers:
-            if not server.running():
-                print(f"plainhealth: the {server.name} stopped.\n{server.log_tail()}", file=sys.stderr)
-        return 1
+        print(
+            "\nplainhealth is running.\n"
+            f"  Rasa server:    {rasa_url}  (REST: POST {rasa_url}/webhooks/rest/webhook)\n"
+            f"  Action server:  {settings.action_endpoint_url}\n"
+            f"  Demo page:      {settings.web_url}/  (a clinic page with the chat widget on it)\n"
+            f"  Web app:        {settings.web_url}  (printable question lists)\n"
+            f"  Staff console:  {settings.web_url}/staff  (add an account: .venv/bin/plainhealth staff add NAME)\n"
+            "\nChat in this terminal from another window:  .venv/bin/plainhealth chat\n"
+            "Or over HTTP:\n"
+            f"  curl -s {rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\\n"
+            '       -d \'{"sender": "demo-patient", "message": "hello"}\'\n'
+            "\nPress Ctrl-C to stop everything.",
+            flush=True,
+        )
+        supervisor.run()  # returns only once stopped; crashes are restarted (and reported) inside
+        return 0
     except KeyboardInterrupt:
         print("\nStopping ...")
         return 0
     finally:
-        for server in servers:
-            server.stop()
+        supervisor.stop()
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -194,8 +194,8 @@ def _cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     import datetime as dt
     from pathlib import Path
 
+    from bot.content.check import CheckOptions, run_check
     from bot.learning.insights import as_html_section
-    from bot.readability.checker import CheckOptions, run_check
     from bot.readability.html_report import as_html
     from bot.readability.report import as_json, as_text
 
@@ -467,7 +467,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=("staff", "admin"), default="staff", help="admin can manage accounts")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=_cmd_staff)
-    p = staff.add_parser("password", help="set a new password (also unlocks and turns the account back on)")
+    p = staff.add_parser("password", help="set a new password (signs out every session, turns the account back on)")
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=_cmd_staff)

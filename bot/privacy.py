@@ -10,34 +10,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
-import secrets
-from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from bot.credentials import secret_file
 from bot.settings import Settings
 
 
 def load_or_create_secret(settings: Settings) -> bytes:
-    """PLAINHEALTH_SECRET_KEY if set; otherwise a random key created once in the state folder."""
-    configured = settings.extra.get("secret_key") or os.environ.get("PLAINHEALTH_SECRET_KEY", "")
-    if configured:
-        return configured.encode("utf-8")
-    path: Path = settings.state_dir / "secret.key"
-    if not path.exists():
-        settings.state_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(secrets.token_hex(32))
-        try:
-            os.link(tmp, path)  # atomic and never overwrites a key another process made first
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink(missing_ok=True)
-    return path.read_text(encoding="utf-8").strip().encode("utf-8")
+    """PLAINHEALTH_SECRET_KEY if set; otherwise a random key created once in the state folder (0600)."""
+    return secret_file(settings.state_dir / "secret.key", settings.secret_key).encode("utf-8")
 
 
 def pseudonym(channel_id: str, secret: bytes) -> str:

@@ -15,6 +15,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from bot.settings import Settings, SettingsError
+from bot.state_files import ensure_private_database, ensure_private_dir, write_private_text
 
 
 def tracker_store_config(url: str) -> dict[str, Any]:
@@ -28,8 +29,14 @@ def tracker_store_config(url: str) -> dict[str, Any]:
     dialect = parsed.get_backend_name()
     config: dict[str, Any] = {"type": "SQL", "dialect": dialect, "db": parsed.database or ""}
     if dialect == "sqlite":
-        if parsed.database:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:":
+            database = Path(parsed.database)
+            if not database.parent.exists():
+                ensure_private_dir(database.parent)
+            # Rasa would create it 0644; made empty and 0600 first, SQLite keeps its journal 0600 as well. (A
+            # relative path is Rasa's, from its own working folder: the state folder's 0700 covers it.)
+            if database.is_absolute():
+                ensure_private_database(database)
         return config
     if parsed.host:
         config["url"] = parsed.host
@@ -66,24 +73,42 @@ def allowed_origins(settings: Settings) -> list[str]:
     return origins
 
 
+def emergency_number(settings: Settings) -> str:
+    """The clinic profile's emergency number, for the channels' own kind replies (too long, too fast)."""
+    try:
+        profile = yaml.safe_load((settings.content_dir / "clinic.yml").read_text(encoding="utf-8")) or {}
+        number = profile.get("emergency_number") if isinstance(profile, dict) else None
+    except (OSError, yaml.YAMLError):
+        number = None
+    return str(number) if number else "your local emergency number"
+
+
 def credentials(settings: Settings) -> dict[str, Any]:
-    return {
-        "rest": None,
-        # Rasa's socket.io channel with the origin allow-list (bot/channels/socketio.py).
+    """The patient channels, each guarding itself (bot/channels/): no secrets here, they are read from the
+    settings or the state folder by the channel. Telegram only when a bot token is set: without one there is
+    no bot to run, and a channel that cannot start would only fill the log."""
+    number = emergency_number(settings)
+    channels: dict[str, Any] = {
+        "bot.channels.rest.IntegrationRestInput": {"emergency_number": number},
         "bot.channels.socketio.ClinicSocketIOInput": {
             "user_message_evt": "user_uttered",
             "bot_message_evt": "bot_uttered",
-            "session_persistence": True,
             "allowed_origins": allowed_origins(settings),
+            "emergency_number": number,
         },
     }
+    if settings.telegram_token:
+        channels["bot.channels.telegram.TelegramInput"] = {"emergency_number": number}
+    return channels
 
 
 def write_rasa_files(settings: Settings) -> tuple[Path, Path]:
     """Write endpoints.yml and credentials.yml into the state folder and return their paths."""
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    # Every start passes here, so this is where an old, open state folder (and the tracker database Rasa
+    # made in it) is made private again.
+    ensure_private_dir(settings.state_dir)
     endpoints_file = settings.state_dir / "endpoints.yml"
     credentials_file = settings.state_dir / "credentials.yml"
-    endpoints_file.write_text(yaml.safe_dump(endpoints(settings), sort_keys=False), encoding="utf-8")
-    credentials_file.write_text(yaml.safe_dump(credentials(settings), sort_keys=False), encoding="utf-8")
+    write_private_text(endpoints_file, yaml.safe_dump(endpoints(settings), sort_keys=False))
+    write_private_text(credentials_file, yaml.safe_dump(credentials(settings), sort_keys=False))
     return endpoints_file, credentials_file

@@ -6,6 +6,8 @@ Two things in Rasa 3.6 made a slow or dead action server silence even an emergen
 - a new conversation starts with our custom ``action_session_start``; when it fails, its events are lost and
   no rule matches the first message, so the reply is empty. Here a failed custom session start falls back to
   Rasa's own, so the rules (and the emergency guidance, a response Rasa serves itself) still apply.
+It also locks Rasa's HTTP API with ``--auth-token`` (bot/credentials.py), added here so that the token is
+never on a command line; and it keeps patients' words out of Rasa's structured log events (below).
 """
 
 from __future__ import annotations
@@ -34,6 +36,35 @@ def _start_sessions_without_the_action_server() -> None:
     RemoteAction.run = run
 
 
+# Fields of Rasa's structured log events that say what happened, not what anyone wrote.
+KEPT_LOG_FIELDS = frozenset({"event", "event_info", "event_key", "level", "timestamp", "logger", "logger_name"})
+
+
+def _withhold_patient_words() -> None:
+    """Rasa 3.6 logs structured events with message text, slot values and tracebacks with local variables
+    (the response filler alone logs every button payload at ERROR, with the slots in its locals). Rasa Open
+    Source's own hook for this (its "anonymization pipeline") is empty, so its first processor is replaced:
+    every field but the event's name and description is withheld, and a traceback becomes the error's type.
+    At PLAINHEALTH_LOG_LEVEL=DEBUG nothing is withheld, for a developer on their own machine."""
+    import os
+
+    import rasa.utils.log_utils as log_utils
+
+    if os.environ.get("PLAINHEALTH_LOG_LEVEL", "").upper() == "DEBUG":
+        return
+
+    def withhold(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+        if event.pop("exc_info", None):
+            error = sys.exc_info()[0]
+            event["error"] = error.__name__ if error else "unknown"
+        for key in list(event):
+            if key not in KEPT_LOG_FIELDS and key != "error":
+                event[key] = "<withheld>"
+        return event
+
+    log_utils._anonymizer = withhold
+
+
 def main(argv: list[str]) -> None:
     timeout = 10
     if len(argv) >= 2 and argv[0] == "--action-timeout":
@@ -43,6 +74,13 @@ def main(argv: list[str]) -> None:
 
     remote_actions.DEFAULT_REQUEST_TIMEOUT = timeout  # read at call time by RemoteAction.run
     _start_sessions_without_the_action_server()
+    _withhold_patient_words()
+    if argv and argv[0] == "run" and "--enable-api" in argv and "--auth-token" not in argv:
+        from bot.credentials import api_token
+        from bot.settings import Settings
+
+        # Here, not on the command line: every local user can read a process's arguments.
+        argv = [*argv, "--auth-token", api_token(Settings.from_env())]
     sys.argv = ["rasa", *argv]
     rasa_main()
 

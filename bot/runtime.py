@@ -9,11 +9,15 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.content.models import Library
 from bot.privacy import load_or_create_secret, pseudonym
 from bot.settings import Settings
 from bot.storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.conversation.core import Conversation
 
 logger = logging.getLogger(__name__)
 
@@ -44,15 +48,6 @@ class Runtime:
                 self._library = load_library(self.settings.content_dir)
             return self._library
 
-    def reload_content(self) -> Library:
-        """Read `content/` again, so an educator's change shows without restarting the server."""
-        from bot.content.loader import load_library
-
-        library = load_library(self.settings.content_dir)
-        with self._lock:
-            self._library = library
-        return library
-
     @property
     def secret(self) -> bytes:
         if self._secret is None:
@@ -61,6 +56,12 @@ class Runtime:
 
     def patient_id(self, sender_id: str) -> str:
         return pseudonym(sender_id, self.secret)
+
+    def conversation(self, sender_id: str) -> Conversation:
+        """The patient's conversation core, for one message (bot/conversation/core.py)."""
+        from bot.conversation.core import Conversation
+
+        return Conversation(self, sender_id)
 
     def close(self) -> None:
         if self._db is not None:

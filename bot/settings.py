@@ -8,20 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any, get_type_hints
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from exc
 
 
 class SettingsError(ValueError):
@@ -32,14 +23,15 @@ class SettingsError(ValueError):
 class Settings:
     """Where things live and how the processes talk to each other.
 
-    Every field has an environment variable named ``PLAINHEALTH_<FIELD>`` (upper case); the README lists them.
+    Every field has an environment variable named ``PLAINHEALTH_<FIELD>`` (upper case), parsed by the field's
+    type (``_parse``); this class is the one place a setting is declared. The README lists them.
     """
 
     project_dir: Path = PROJECT_ROOT
-    content_dir: Path = PROJECT_ROOT / "content"
-    domain_path: Path = PROJECT_ROOT / "domain.yml"
-    state_dir: Path = PROJECT_ROOT / ".plainhealth"
-    models_dir: Path = PROJECT_ROOT / "models"
+    content_dir: Path = field(default=PROJECT_ROOT / "content", metadata={"under_project": "content"})
+    domain_path: Path = field(default=PROJECT_ROOT / "domain.yml", metadata={"under_project": "domain.yml"})
+    state_dir: Path = field(default=PROJECT_ROOT / ".plainhealth", metadata={"under_project": ".plainhealth"})
+    models_dir: Path = field(default=PROJECT_ROOT / "models", metadata={"under_project": "models"})
     database_url: str = ""
     tracker_store_url: str = ""
     host: str = "127.0.0.1"
@@ -49,20 +41,30 @@ class Settings:
     web_port: int = 8000
     max_grade: float = 6.0
     max_sentence_words: int = 20
-    log_level: str = "WARNING"
-    public_url: str = ""
+    log_level: str = field(default="WARNING", metadata={"clean": str.upper})
+    public_url: str = field(default="", metadata={"clean": lambda v: v.rstrip("/")})
     reminder_hour: int = 10
     reminder_delay_seconds: int = 0
     reminder_grace_seconds: int = 60
     print_link_hours: int = 72
-    date_order: str = "mdy"
-    handoff_hours: str = "clinic"
+    date_order: str = field(default="mdy", metadata={"clean": str.lower})
+    handoff_hours: str = field(default="clinic", metadata={"clean": str.lower})
     staff_session_hours: int = 12
     staff_telegram_token: str = ""
     staff_telegram_chat: str = ""
-    telegram_api_url: str = "https://api.telegram.org"
+    telegram_api_url: str = field(default="https://api.telegram.org", metadata={"clean": lambda v: v.rstrip("/")})
+    telegram_token: str = ""
+    telegram_webhook_url: str = ""
+    telegram_secret: str = ""
     allowed_origins: tuple[str, ...] = ()
-    extra: Mapping[str, str] = field(default_factory=dict)
+    trust_proxy: bool = False  # believe X-Forwarded-For/-Proto: only behind one proxy that sets them
+    api_token: str = ""
+    rest_token: str = ""
+    max_message_chars: int = 2000
+    sender_messages_per_minute: int = 30
+    address_messages_per_minute: int = 120
+    # The pseudonym key (bot/privacy.py); made once in the state folder when unset.
+    secret_key: str = ""
 
     def __post_init__(self) -> None:
         # Defaults that depend on other fields: SQLite files inside the state folder.
@@ -89,84 +91,39 @@ class Settings:
                                 f"for the action server), not {self.action_timeout_seconds}.")
         if self.staff_session_hours < 1:
             raise SettingsError("PLAINHEALTH_STAFF_SESSION_HOURS must be 1 or more.")
+        if not 100 <= self.max_message_chars <= 10000:
+            raise SettingsError("PLAINHEALTH_MAX_MESSAGE_CHARS must be between 100 and 10000 (the longest message a "
+                                f"patient may send), not {self.max_message_chars}.")
+        if self.sender_messages_per_minute < 1 or self.address_messages_per_minute < 1:
+            raise SettingsError("PLAINHEALTH_SENDER_MESSAGES_PER_MINUTE and PLAINHEALTH_ADDRESS_MESSAGES_PER_MINUTE "
+                                "must be 1 or more.")
         if not 1 <= self.max_grade <= 18:
             raise SettingsError(f"PLAINHEALTH_MAX_GRADE must be between 1 and 18, not {self.max_grade}.")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Each field from ``PLAINHEALTH_<FIELD>``, parsed by its type; an unset or empty variable keeps the
+        default (folders default to places inside the project folder)."""
         env = os.environ if env is None else env
-        base = cls()
-        project = Path(env.get("PLAINHEALTH_PROJECT_DIR", str(base.project_dir)))
-        state = Path(env.get("PLAINHEALTH_STATE_DIR", str(project / ".plainhealth")))
-        try:
-            max_grade = float(env.get("PLAINHEALTH_MAX_GRADE", base.max_grade))
-        except ValueError as exc:
-            raise SettingsError("PLAINHEALTH_MAX_GRADE must be a number such as 6 or 8.") from exc
-        return cls(
-            project_dir=project,
-            content_dir=Path(env.get("PLAINHEALTH_CONTENT_DIR", str(project / "content"))),
-            domain_path=Path(env.get("PLAINHEALTH_DOMAIN_PATH", str(project / "domain.yml"))),
-            state_dir=state,
-            models_dir=Path(env.get("PLAINHEALTH_MODELS_DIR", str(project / "models"))),
-            database_url=env.get("PLAINHEALTH_DATABASE_URL", ""),
-            tracker_store_url=env.get("PLAINHEALTH_TRACKER_STORE_URL", ""),
-            host=env.get("PLAINHEALTH_HOST", base.host),
-            rasa_port=_int(env, "PLAINHEALTH_RASA_PORT", base.rasa_port),
-            action_port=_int(env, "PLAINHEALTH_ACTION_PORT", base.action_port),
-            action_timeout_seconds=_int(env, "PLAINHEALTH_ACTION_TIMEOUT_SECONDS", base.action_timeout_seconds),
-            web_port=_int(env, "PLAINHEALTH_WEB_PORT", base.web_port),
-            max_grade=max_grade,
-            max_sentence_words=_int(env, "PLAINHEALTH_MAX_SENTENCE_WORDS", base.max_sentence_words),
-            log_level=env.get("PLAINHEALTH_LOG_LEVEL", base.log_level).upper(),
-            public_url=env.get("PLAINHEALTH_PUBLIC_URL", "").rstrip("/"),
-            reminder_hour=_int(env, "PLAINHEALTH_REMINDER_HOUR", base.reminder_hour),
-            reminder_delay_seconds=_int(env, "PLAINHEALTH_REMINDER_DELAY_SECONDS", base.reminder_delay_seconds),
-            reminder_grace_seconds=_int(env, "PLAINHEALTH_REMINDER_GRACE_SECONDS", base.reminder_grace_seconds),
-            print_link_hours=_int(env, "PLAINHEALTH_PRINT_LINK_HOURS", base.print_link_hours),
-            date_order=env.get("PLAINHEALTH_DATE_ORDER", base.date_order).strip().lower(),
-            handoff_hours=env.get("PLAINHEALTH_HANDOFF_HOURS", base.handoff_hours).strip().lower(),
-            staff_session_hours=_int(env, "PLAINHEALTH_STAFF_SESSION_HOURS", base.staff_session_hours),
-            staff_telegram_token=env.get("PLAINHEALTH_STAFF_TELEGRAM_TOKEN", "").strip(),
-            staff_telegram_chat=env.get("PLAINHEALTH_STAFF_TELEGRAM_CHAT", "").strip(),
-            telegram_api_url=env.get("PLAINHEALTH_TELEGRAM_API_URL", base.telegram_api_url).rstrip("/"),
-            allowed_origins=tuple(o.strip() for o in env.get("PLAINHEALTH_ALLOWED_ORIGINS", "").split(",")
-                                  if o.strip()),
-        )
+        values: dict[str, Any] = {}
+        project = Path(env.get(variable("project_dir")) or PROJECT_ROOT)
+        for item, kind in _env_fields():
+            raw = env.get(variable(item.name), "")
+            under = item.metadata.get("under_project")
+            if raw.strip() == "":
+                if under:
+                    values[item.name] = project / under
+                continue
+            values[item.name] = _parse(item, kind, raw)
+        values["project_dir"] = project
+        return cls(**values)
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def to_env(self) -> dict[str, str]:
         """The environment that rebuilds these settings in a child process (action server, web app)."""
-        return {
-            "PLAINHEALTH_PROJECT_DIR": str(self.project_dir),
-            "PLAINHEALTH_CONTENT_DIR": str(self.content_dir),
-            "PLAINHEALTH_DOMAIN_PATH": str(self.domain_path),
-            "PLAINHEALTH_STATE_DIR": str(self.state_dir),
-            "PLAINHEALTH_MODELS_DIR": str(self.models_dir),
-            "PLAINHEALTH_DATABASE_URL": self.database_url,
-            "PLAINHEALTH_TRACKER_STORE_URL": self.tracker_store_url,
-            "PLAINHEALTH_HOST": self.host,
-            "PLAINHEALTH_RASA_PORT": str(self.rasa_port),
-            "PLAINHEALTH_ACTION_PORT": str(self.action_port),
-            "PLAINHEALTH_ACTION_TIMEOUT_SECONDS": str(self.action_timeout_seconds),
-            "PLAINHEALTH_WEB_PORT": str(self.web_port),
-            "PLAINHEALTH_MAX_GRADE": str(self.max_grade),
-            "PLAINHEALTH_MAX_SENTENCE_WORDS": str(self.max_sentence_words),
-            "PLAINHEALTH_LOG_LEVEL": self.log_level,
-            "PLAINHEALTH_PUBLIC_URL": self.public_url,
-            "PLAINHEALTH_REMINDER_HOUR": str(self.reminder_hour),
-            "PLAINHEALTH_REMINDER_DELAY_SECONDS": str(self.reminder_delay_seconds),
-            "PLAINHEALTH_REMINDER_GRACE_SECONDS": str(self.reminder_grace_seconds),
-            "PLAINHEALTH_PRINT_LINK_HOURS": str(self.print_link_hours),
-            "PLAINHEALTH_DATE_ORDER": self.date_order,
-            "PLAINHEALTH_HANDOFF_HOURS": self.handoff_hours,
-            "PLAINHEALTH_STAFF_SESSION_HOURS": str(self.staff_session_hours),
-            "PLAINHEALTH_STAFF_TELEGRAM_TOKEN": self.staff_telegram_token,
-            "PLAINHEALTH_STAFF_TELEGRAM_CHAT": self.staff_telegram_chat,
-            "PLAINHEALTH_TELEGRAM_API_URL": self.telegram_api_url,
-            "PLAINHEALTH_ALLOWED_ORIGINS": ",".join(self.allowed_origins),
-        }
+        return {variable(item.name): _format(getattr(self, item.name)) for item, _ in _env_fields()}
 
     @property
     def nltk_data_dir(self) -> Path:
@@ -184,3 +141,51 @@ class Settings:
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
+
+
+PREFIX = "PLAINHEALTH_"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def variable(name: str) -> str:
+    """The environment variable of a settings field: ``PLAINHEALTH_`` and the name in capitals."""
+    return PREFIX + name.upper()
+
+
+def _env_fields() -> list[tuple[Field[Any], Any]]:
+    hints = get_type_hints(Settings)
+    return [(item, hints[item.name]) for item in fields(Settings) if item.metadata.get("env", True)]
+
+
+def _parse(item: Field[Any], kind: Any, raw: str) -> Any:
+    name = variable(item.name)
+    text = raw.strip()
+    clean = item.metadata.get("clean")
+    if kind is bool:
+        if text.lower() not in _TRUE | _FALSE:
+            raise SettingsError(f"{name} must be 1 or 0 (on or off), not {raw!r}.")
+        return text.lower() in _TRUE
+    if kind is int:
+        try:
+            return int(text)
+        except ValueError as exc:
+            raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from exc
+    if kind is float:
+        try:
+            return float(text)
+        except ValueError as exc:
+            raise SettingsError(f"{name} must be a number such as 6 or 8, not {raw!r}.") from exc
+    if kind is Path:
+        return Path(text)
+    if kind == tuple[str, ...]:
+        return tuple(part.strip() for part in text.split(",") if part.strip())
+    return clean(text) if clean else text
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, tuple):
+        return ",".join(value)
+    return str(value)

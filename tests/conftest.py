@@ -14,6 +14,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.processes import ManagedProcess, action_server, free_port, rasa_server, web_server
+from bot.rasa_api import api_url
 from bot.runtime import Runtime, use_runtime
 from bot.settings import PROJECT_ROOT, Settings
 from bot.training import ensure_model
@@ -55,13 +56,10 @@ class Servers:
         self.embed_port = 0
 
     def send(self, message: str, sender: str) -> list[dict[str, Any]]:
-        body = json.dumps({"sender": sender, "message": message}).encode()
-        request = urllib.request.Request(
-            f"{self.settings.rasa_url}/webhooks/rest/webhook", data=body,
-            headers={"Content-Type": "application/json"}, method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return list(json.loads(response.read()))
+        """One message over the REST channel, as an integration with the REST token sends it."""
+        from bot.chat import send
+
+        return send(self.settings, sender, message, timeout=60)
 
     def web_get(self, path: str) -> tuple[int, str]:
         """GET from the web app; (status, body) also for 4xx answers."""
@@ -72,12 +70,13 @@ class Servers:
             return error.code, error.read().decode()
 
     def get_json(self, path: str) -> Any:
-        with urllib.request.urlopen(f"{self.settings.rasa_url}{path}", timeout=60) as response:
+        """Rasa's HTTP API, with its token."""
+        with urllib.request.urlopen(api_url(self.settings, path), timeout=60) as response:
             return json.loads(response.read())
 
     def post_json(self, path: str, payload: dict[str, Any]) -> Any:
         request = urllib.request.Request(
-            f"{self.settings.rasa_url}{path}", data=json.dumps(payload).encode(),
+            api_url(self.settings, path), data=json.dumps(payload).encode(),
             headers={"Content-Type": "application/json"}, method="POST",
         )
         with urllib.request.urlopen(request, timeout=60) as response:

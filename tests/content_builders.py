@@ -68,7 +68,7 @@ opening_hours:
 emergency_number: "911"
 crisis_line: "988"
 languages: [English]
-allowed_origins: ["http://localhost:8000"]
+allowed_origins: ["https://www.test-clinic.example"]
 messages:
   emergency: Call {emergency_number} now. Do not wait.
   crisis: You are not alone. Call or text {crisis_line} now.

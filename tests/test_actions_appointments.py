@@ -4,7 +4,7 @@ import asyncio
 import datetime as dt
 
 from rasa_sdk.events import SlotSet
-from trackers import make_tracker
+from trackers import asked_before, make_tracker
 
 from actions.appointments import (
     ActionAskVisitType,
@@ -27,10 +27,6 @@ def responses(dispatcher) -> list[str]:
     return [m.get("response") or "text" for m in dispatcher.messages]
 
 
-def bot_said(response: str) -> list[dict]:
-    """Events of an earlier turn: the assistant sent ``response``, then the patient spoke."""
-    return [{"event": "user", "text": "earlier", "parse_data": {}},
-            {"event": "bot", "text": "...", "metadata": {"utter_action": response}}]
 
 
 def validate(dispatcher, text, intent, requested, entities=None, slots=None) -> dict:
@@ -100,7 +96,7 @@ def test_saving_offers_a_reminder_then_yes_schedules_it_with_rasa(runtime, dispa
                                                    SlotSet("appointment_date", None)]
     assert responses(dispatcher) == ["utter_appointment_saved", "utter_offer_reminder"]
     dispatcher.messages.clear()
-    tracker = make_tracker("yes", "affirm", sender_id=SENDER, events=bot_said("utter_offer_reminder"))
+    tracker = make_tracker("yes", "affirm", sender_id=SENDER, events=asked_before(runtime, "utter_offer_reminder", SENDER))
     events = ActionAffirm().run(dispatcher, tracker, {})
     assert responses(dispatcher)[:3] == ["utter_reminder_set", "utter_checklist_start", "text"]
     assert len(events) == 1 and events[0]["event"] == "reminder"
@@ -122,7 +118,7 @@ def test_checklist_buttons_and_plain_yes_no_stop(runtime, dispatcher) -> None:
 
     def answer(action, text, intent, entities=None) -> list[str]:
         dispatcher.messages.clear()
-        tracker = make_tracker(text, intent, entities, sender_id=SENDER, events=bot_said("utter_checklist_bring"))
+        tracker = make_tracker(text, intent, entities, sender_id=SENDER, events=asked_before(runtime, "utter_checklist_bring", SENDER))
         action.run(dispatcher, tracker, {})
         return responses(dispatcher)
 
@@ -182,3 +178,14 @@ def test_print_questions_links_to_the_web_app(runtime, dispatcher) -> None:
     ActionPrintQuestions().run(dispatcher, make_tracker("print my list", "print_questions", sender_id=SENDER), {})
     assert responses(dispatcher) == ["utter_questions_to_share", "utter_print_link"]
     assert dispatcher.messages[1]["url"].startswith(f"{runtime.settings.web_url}/print/")
+
+
+def test_typed_yes_i_have_it_now_ticks_the_checklist_item(runtime, dispatcher) -> None:
+    """A typed answer on a checklist item: "yes I have it now" was read as "no" (the letters of "now")."""
+    save(dispatcher, "blood_test", "none")
+    dispatcher.messages.clear()
+    tracker = make_tracker("yes I have it now", "choose", sender_id=SENDER,
+                           events=asked_before(runtime, "utter_checklist_bring", SENDER))
+    ActionChoose().run(dispatcher, tracker, {})
+    assert responses(dispatcher)[0] == "utter_ticked"
+    assert store.current_visit(runtime.db, runtime.patient_id(SENDER)).ticked == frozenset({0})

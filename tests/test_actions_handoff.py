@@ -1,10 +1,12 @@
 """The hand-off and safety actions, called as rasa_sdk calls them (a real database, no servers)."""
 
-from trackers import make_tracker
+from trackers import asked_before, make_tracker
 
-from actions.appointments import context_replies
-from actions.handoff import ActionEmergency, ActionHandoff, ValidateHandoffForm, alarm_kind
-from actions.safety import ActionNoMedicalAdvice
+from actions.advice import ActionNoMedicalAdvice
+from actions.emergency import ActionEmergency
+from actions.handoff import ActionHandoff, ValidateHandoffForm
+from actions.learning import ActionAffirm
+from bot.safety.verdict import alarm_kind
 from bot.storage import handoff as store
 from bot.storage import visits
 
@@ -21,32 +23,32 @@ def test_after_the_guidance_rasa_served_an_urgent_ticket_and_the_team_told(runti
 
 
 def test_the_kind_of_danger_comes_from_the_net_or_the_classifier() -> None:
-    assert alarm_kind(make_tracker("my husband hits me", "greet")) == "violence"
-    assert alarm_kind(make_tracker("please send help now", "emergency")) == "emergency"
-    assert alarm_kind(make_tracker("hello", "greet")) is None
+    assert alarm_kind(make_tracker("my husband hits me", "greet").latest_message) == "violence"
+    assert alarm_kind(make_tracker("please send help now", "emergency").latest_message) == "emergency"
+    assert alarm_kind(make_tracker("hello", "greet").latest_message) is None
     # "Yes, someone is in danger" after "are you in danger?": the kind the net guessed for the message before.
     pressed = make_tracker("/emergency", "emergency", slots={"danger_kind": "violence"})
-    assert alarm_kind(pressed) == "violence"
+    assert alarm_kind(pressed.latest_message, pressed.get_slot("danger_kind")) == "violence"
 
 
 def test_asking_for_a_person_after_a_medical_refusal_is_marked_as_a_medical_question(runtime, dispatcher) -> None:
-    offered = {"event": "bot", "text": "Shall I add it?", "metadata": {"utter_action": OFFER}}
-    asked = {"event": "user", "text": "can i stop my pills", "parse_data": {"intent": {"name": "medical_advice"}}}
-    tracker = make_tracker("/request_human", "request_human", events=[asked, offered])
+    earlier = asked_before(runtime, OFFER, text="can i stop my pills", intent="medical_advice")
+    tracker = make_tracker("/request_human", "request_human", events=earlier)
     ActionHandoff().run(dispatcher, tracker, {})
     ticket = store.open_ticket_for(runtime.db, runtime.patient_id("test-patient"))
     assert ticket is not None and ticket.reason == "medical_advice"
 
 
 def test_medical_advice_is_refused_kindly_and_the_question_can_go_on_my_list(runtime, dispatcher) -> None:
-    asked = {"event": "user", "text": "should i stop taking my blood thinner",
-             "parse_data": {"intent": {"name": "medical_advice"}}}
-    ActionNoMedicalAdvice().run(dispatcher, make_tracker(asked["text"], "medical_advice"), {})
+    question = "should i stop taking my blood thinner"
+    refused = make_tracker(question, "medical_advice")
+    ActionNoMedicalAdvice().run(dispatcher, refused, {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_no_medical_advice", OFFER]
-    offered = {"event": "bot", "text": "Shall I add it?", "metadata": {"utter_action": OFFER}}
-    tracker = make_tracker("/affirm", "affirm", events=[asked, offered])
-    replies, _ = context_replies(runtime, tracker, "yes")
-    assert replies[0].response == "utter_question_added"
+    dispatcher.messages.clear()
+    # The next message is "yes": the core remembered what the refusal asked, after that very message.
+    tracker = make_tracker("/affirm", "affirm", events=[*refused.events, {"event": "bot", "text": "..."}])
+    ActionAffirm().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_question_added"
     mine = visits.questions(runtime.db, runtime.patient_id("test-patient"))
     assert mine == ["Should I stop taking my blood thinner?"]
 
@@ -66,6 +68,7 @@ def test_the_loop_passes_messages_on_and_delivers_staff_replies(runtime, dispatc
                             entities=[{"entity": "handoff", "value": str(ticket.id)}])
     assert form.validate_handoff_message("x", dispatcher, external, {}) == {"handoff_message": None}
     assert [m["text"] for m in dispatcher.messages] == ["Sam (clinic team): Let me look."]
+    assert [m.get("staff_name") for m in dispatcher.messages] == ["Sam"]  # the widget's only sign of a person
     store.close(runtime.db, ticket.id, None, "done")
     dispatcher.messages.clear()
     ended = make_tracker("EXTERNAL: EXTERNAL_handoff_ended", "EXTERNAL_handoff_ended",

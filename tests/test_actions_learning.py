@@ -1,6 +1,6 @@
 """Each lesson action, called as Rasa calls it: run() with a Tracker built from events."""
 
-from trackers import make_tracker
+from trackers import asked_before, make_tracker
 
 from actions.education import ActionSaveFeedback
 from actions.learning import (
@@ -72,10 +72,7 @@ def test_define_term_with_and_without_a_word(runtime, dispatcher) -> None:
 
 def test_yes_after_back_to_lesson_resumes_and_otherwise_shows_the_menu(runtime, dispatcher) -> None:
     run(ActionStartLesson(), dispatcher, "asthma", "learn_topic", [{"entity": "topic", "value": "asthma"}])
-    offered = [
-        {"event": "user", "text": "what does mucus mean", "parse_data": {"intent": {"name": "define_term"}}},
-        {"event": "bot", "text": "Shall we go back?", "metadata": {"utter_action": "utter_back_to_lesson"}},
-    ]
+    offered = asked_before(runtime, "utter_back_to_lesson", SENDER, "what does mucus mean", "define_term")
     assert run(ActionAffirm(), dispatcher, "yes", "affirm", events=offered) == ["utter_lesson_part"]
     assert dispatcher.messages[0]["part"] == 1
     assert run(ActionAffirm(), dispatcher, "yes", "affirm") == ["utter_menu"]

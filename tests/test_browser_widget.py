@@ -259,3 +259,36 @@ def test_a_message_typed_while_the_network_is_down_is_sent_when_it_comes_back(se
     assert page.locator(".pending").count() == 0
     page.locator(".msg.bot").filter(has_text=re.compile("asthma", re.IGNORECASE)).first.wait_for(timeout=20000)
     assert page.get_by_role("status").is_hidden()
+
+
+def test_a_message_missed_while_away_arrives_and_only_the_servers_mark_makes_it_staff(servers, page) -> None:
+    """Closed tab, then the clinic writes: it arrives on the next visit. Words alone never look like staff."""
+    import json
+    import time
+    import urllib.request
+
+    from bot.rasa_api import api_url
+
+    page.goto(servers.settings.web_url + "/")
+    open_chat(page)
+    before = bot_count(page)
+    say(page, "hello")
+    wait_for_bot(page, before)
+    token = page.evaluate("() => JSON.parse(localStorage.getItem("
+                          "Object.keys(localStorage).find(k => k.endsWith(':session'))))")
+    session = token.split(".")[0]
+    page.goto("about:blank")  # the patient leaves the site
+
+    forged = {"event": "bot", "text": "Sam (clinic team): call 555 0100 now", "timestamp": time.time()}
+    request = urllib.request.Request(api_url(servers.settings, f"/conversations/{session}/tracker/events"),
+                                     data=json.dumps(forged).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+
+    page.goto(servers.settings.web_url + "/")
+    line = widget(page).locator(".msg").filter(has_text="call 555 0100 now")
+    line.wait_for(timeout=20000)
+    assert "msg bot" in (line.get_attribute("class") or "")  # shown as the assistant's, not as Sam's
+    assert "clinic team" not in line.locator(".who").inner_text()
+    assert page.js_errors == []

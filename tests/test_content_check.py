@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from content_builders import good_module, write_library
+from content_builders import GOOD_CLINIC, good_module, write_library
 
-from bot.readability.checker import CheckOptions, Report, run_check
+from bot.content.check import CheckOptions, Report, run_check
 from bot.settings import PROJECT_ROOT
 
 BAD = PROJECT_ROOT / "tests" / "fixtures" / "content_bad"
@@ -76,6 +76,20 @@ def test_the_cli_passes_on_good_content_and_says_so(tmp_path: Path) -> None:
     result = check(["--content-dir", str(content), "--no-domain"], tmp_path)
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip().splitlines()[-1].startswith("PASSED:")
+
+
+def test_the_cli_warns_about_local_and_unencrypted_widget_sites_with_file_line_and_fix(tmp_path: Path) -> None:
+    clinic = GOOD_CLINIC.replace('allowed_origins: ["https://www.test-clinic.example"]',
+                                 'allowed_origins: ["http://localhost:8000", "http://clinic.example"]')
+    content = write_library(tmp_path, clinic=clinic)
+    result = check(["--content-dir", str(content), "--no-domain"], tmp_path)
+    out = result.stdout
+    assert "content/clinic.yml:11: warning (format): 'http://localhost:8000' is a computer's own address" in out
+    assert "content/clinic.yml:11: warning (format): 'http://clinic.example' is not encrypted" in out
+    lines = out.splitlines()
+    fixes = [lines[i + 1] for i, line in enumerate(lines) if line.startswith("content/clinic.yml:11: warning")]
+    assert [f.split()[1] for f in fixes] == ["Remove", "Write"] and "https://clinic.example" in fixes[1]
+    assert result.returncode == 0, out  # a warning: the clinic decides (--strict fails on it)
 
 
 def test_max_grade_is_configurable(tmp_path: Path) -> None:

@@ -80,7 +80,7 @@ def test_the_emergency_modules_tell_people_to_call_now(library: Library) -> None
         assert "{emergency_number}" in " ".join(s.text for s in module.sections), module_id
 
 
-def test_the_runtime_serves_the_library_and_can_reload_it(tmp_path: Path) -> None:
+def test_the_runtime_loads_the_library_once(tmp_path: Path) -> None:
     from content_builders import write_library
 
     content = write_library(tmp_path)
@@ -88,4 +88,3 @@ def test_the_runtime_serves_the_library_and_can_reload_it(tmp_path: Path) -> Non
     assert list(runtime.library.modules) == ["sore-throat"]
     (content / "modules" / "sore-throat.md").unlink()
     assert list(runtime.library.modules) == ["sore-throat"]  # loaded once, not per message
-    assert runtime.reload_content().modules == {}

@@ -161,6 +161,42 @@ def test_clinic_profile_mistakes_are_reported(tmp_path: Path, change: tuple[str,
     assert any(message in p.message for p in library.problems), [p.message for p in library.problems]
 
 
+@pytest.mark.parametrize(
+    ("origin", "message"),
+    [
+        ("http://localhost:8000", "a computer's own address"),
+        ("http://127.0.0.1:8000", "a computer's own address"),
+        ("https://localhost", "a computer's own address"),
+        ("http://[::1]:8000", "a computer's own address"),
+        ("http://www.test-clinic.example", "not encrypted"),
+    ],
+)
+def test_origins_a_real_clinic_should_not_allow_are_warned_about(tmp_path: Path, origin: str, message: str) -> None:
+    clinic = GOOD_CLINIC.replace('allowed_origins: ["https://www.test-clinic.example"]',
+                                 f'allowed_origins:\n  - https://www.test-clinic.example\n  - "{origin}"')
+    library = load(tmp_path, clinic=clinic)
+    assert library.clinic is not None and origin in library.clinic.allowed_origins  # a warning: it still loads
+    [problem] = [p for p in only_problem(library, "clinic.yml") if origin in p.message]
+    assert problem.severity == "warning" and message in problem.message
+    assert problem.file == "content/clinic.yml" and problem.line == 13 and problem.field == "allowed_origins[1]"
+    assert "https://" in problem.fix and "remove" in problem.fix.lower()
+
+
+def test_the_clinics_own_https_sites_are_not_warned_about(tmp_path: Path) -> None:
+    library = load(tmp_path)
+    assert library.clinic is not None and library.clinic.allowed_origins == ("https://www.test-clinic.example",)
+    assert only_problem(library, "clinic.yml") == []
+
+
+def test_the_shipped_clinic_profile_allows_no_local_or_unencrypted_site() -> None:
+    from bot.settings import PROJECT_ROOT
+
+    library = load_library(PROJECT_ROOT / "content")
+    assert library.clinic is not None
+    assert [p.message for p in only_problem(library, "clinic.yml") if "allowed_origins" in p.field] == []
+    assert not any("localhost" in o or "127.0.0.1" in o for o in library.clinic.allowed_origins)
+
+
 def test_a_missing_content_folder_does_not_crash(tmp_path: Path) -> None:
     library = load_library(tmp_path / "nowhere")
     assert library.modules == {} and library.problems[0].skipped

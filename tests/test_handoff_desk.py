@@ -1,6 +1,8 @@
 import datetime as dt
 
-from bot.handoff.desk import Desk, is_open, medical_question
+import pytest
+
+from bot.handoff.desk import Desk, find_phone, is_open, medical_question
 from bot.handoff.transcript import activity, transcript
 from bot.privacy import unseal
 from bot.storage import handoff as store
@@ -68,7 +70,8 @@ def test_while_a_person_has_the_chat_the_assistant_is_quiet(db, library, setting
     assert d.relay("are you there", "greet", None) == ([], False)
     assert d.relay("stop", "lesson_stop", None) == ([], False)  # "stop" goes to the person once claimed
     store.add_line(db, ticket.id, "staff", "Yes, I am here.", name="Sam", delivered=False)
-    assert [s.text for s in d.staff_lines()] == ["Sam (clinic team): Yes, I am here."]
+    [line] = d.staff_lines()
+    assert (line.text, line.staff) == ("Sam (clinic team): Yes, I am here.", "Sam")  # marked, not guessed
     assert d.staff_lines() == []
 
 
@@ -112,3 +115,87 @@ def test_stop_after_an_emergency_keeps_the_ticket_for_the_team(db, library, sett
     assert ended and said[0].response == "utter_handoff_left_urgent"
     ticket = store.open_ticket_for(db, "patient-1")
     assert ticket is not None and ticket.status == "waiting" and ticket.priority == "urgent"
+
+
+# Numbers as patients type them, with the number each one holds.
+PHONES = [
+    ("+1 555 010 0100", "+1 555 010 0100"),
+    ("(555) 010-0100", "(555) 010-0100"),
+    ("07700 900123", "07700 900123"),
+    ("555-0100", "555-0100"),
+    ("+44 7700 900123", "+44 7700 900123"),
+    ("call me on 0117 496 0000", "0117 496 0000"),
+    ("please call me on +1 555 0199 after 5pm", "+1 555 0199"),
+    ("my number is 555.010.0100, after 6", "555.010.0100"),
+    ("+1-555-010-0100", "+1-555-010-0100"),
+    ("ring 020 7946 0000 please", "020 7946 0000"),
+    ("its 07700900123", "07700900123"),
+    ("+15550100100", "+15550100100"),
+    ("mobile: 01 23 45 67 89", "01 23 45 67 89"),
+    ("on 12/03/2025 call 555 0100", "555 0100"),
+    ("my NHS number is 943 476 5919, call me on 07700 900123", "07700 900123"),
+]
+
+# Readings, ranges, dates and times: none of them is a phone number.
+NOT_PHONES = [
+    "my sugar was 120 - 135",
+    "on 12/03/2025",
+    "between 9-10",
+    "my bp is 140/90",
+    "my bp was 140/90 this morning and 135/85 tonight",
+    "sugar readings 120 135 140 this week",
+    "sugar 120-135-150 after meals",
+    "temperature 37.5 38.2 38.9",
+    "my glucose was 5.6 and 7.8",
+    "the visit is on 12.03.2025",
+    "the visit is on 12-03-2025 at 10:30",
+    "it was 2025-03-12",
+    "12 03 2025",
+    "between 9:00 and 17:30",
+    "call between 0900-1000",
+    "any time 10.30-11.45 or 09.30-10.45",
+    "I took it from 2019-2023",
+    "I take 500mg twice a day",
+    "it costs $1,200,000",
+    "my NHS number is 943 476 5919",
+    "blood pressure 140 / 90 and pulse 72",
+]
+
+
+@pytest.mark.parametrize(("text", "number"), PHONES)
+def test_phone_numbers_as_people_type_them_are_found(text: str, number: str) -> None:
+    assert find_phone(text) == number
+
+
+@pytest.mark.parametrize("text", NOT_PHONES)
+def test_readings_ranges_dates_and_times_are_not_phone_numbers(text: str) -> None:
+    assert find_phone(text) is None
+
+
+def contact(db) -> str | None:
+    ticket = store.open_ticket_for(db, "patient-1")
+    assert ticket is not None
+    return unseal(ticket.contact, SECRET) if ticket.contact else None
+
+
+def test_a_saved_number_is_replaced_only_by_a_clearly_new_number(db, library, settings) -> None:
+    d = desk(db, library, settings, hours="never")
+    d.start("asked", "rest-1", "rest", events(), None)
+    for reading in ("my sugar was 120 - 135", "on 12/03/2025", "between 9-10", "my bp is 140/90"):
+        said, _ = d.relay(reading, "out_of_scope", None)
+        assert [s.response for s in said] == ["utter_handoff_noted"], reading
+    assert contact(db) is None
+    said, _ = d.relay("call me on 0117 496 0000 after 5", "out_of_scope", None)
+    assert [s.response for s in said] == ["utter_handoff_contact_saved"]
+    for other in ("my sugar was 120 - 135", "my bp is 140/90", "the pharmacy said 0117 496 0999 was shut",
+                  "my NHS number is 943 476 5919", "is 555-0100 open on sundays?"):
+        said, _ = d.relay(other, "out_of_scope", None)
+        assert [s.response for s in said] == ["utter_handoff_noted"], other
+        assert contact(db) == "call me on 0117 496 0000 after 5", other
+    said, _ = d.relay("my new number is +44 7700 900123", "out_of_scope", None)
+    assert [s.response for s in said] == ["utter_handoff_contact_saved"]
+    assert contact(db) == "my new number is +44 7700 900123"
+    said, _ = d.relay("07700 900999", "out_of_scope", None)  # a number on its own is an answer
+    assert [s.response for s in said] == ["utter_handoff_contact_saved"] and contact(db) == "07700 900999"
+    lines = [line.text for line in store.lines(db, store.open_ticket_for(db, "patient-1").id)]
+    assert "the pharmacy said 0117 496 0999 was shut" in lines  # still passed on to the team

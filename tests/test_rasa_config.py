@@ -1,3 +1,5 @@
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -34,7 +36,10 @@ def test_written_files_point_at_the_configured_ports(tmp_path: Path) -> None:
     assert data["tracker_store"]["db"] == str(tmp_path / "tracker.db")
     channels = yaml.safe_load(credentials.read_text())
     socketio = channels["bot.channels.socketio.ClinicSocketIOInput"]
-    assert "rest" in channels and socketio["session_persistence"] is True and socketio["allowed_origins"]
+    assert socketio["allowed_origins"] and socketio["emergency_number"]
+    # Rasa's own open channels are gone: only the ones that check tokens, sessions and input.
+    assert set(channels) == {"bot.channels.rest.IntegrationRestInput", "bot.channels.socketio.ClinicSocketIOInput"}
+    assert "rest" not in channels and "socketio" not in channels
 
 
 def test_shipped_pipeline_is_the_measured_winner() -> None:
@@ -56,3 +61,32 @@ def test_widget_origins_come_from_the_clinic_the_settings_and_the_web_app(tmp_pa
     assert allowed_origins(settings) == ["https://clinic.example", "http://localhost:9000", "http://127.0.0.1:8123"]
     (tmp_path / "clinic.yml").write_text("allowed_origins: [unclosed\n")
     assert allowed_origins(settings) == ["http://localhost:9000", "http://127.0.0.1:8123"]
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_rasa_files_and_the_tracker_database_are_private(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        state = tmp_path / ".plainhealth"
+        endpoints, credentials = write_rasa_files(Settings(state_dir=state))
+        assert _mode(state) == 0o700 and _mode(endpoints) == 0o600 and _mode(credentials) == 0o600
+        # Made empty and private before Rasa opens it, so SQLite gives its journal the same mode.
+        assert _mode(state / "tracker.db") == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_an_open_state_folder_and_rasas_old_files_are_tightened(tmp_path: Path) -> None:
+    state = tmp_path / ".plainhealth"
+    state.mkdir(mode=0o755)
+    state.chmod(0o755)
+    for name in ("tracker.db", "tracker.db-journal", "endpoints.yml", "credentials.yml"):
+        (state / name).write_bytes(b"")
+        (state / name).chmod(0o644)
+    write_rasa_files(Settings(state_dir=state))
+    assert _mode(state) == 0o700
+    assert [_mode(state / n) for n in ("tracker.db", "tracker.db-journal", "endpoints.yml", "credentials.yml")] \
+        == [0o600] * 4

@@ -42,3 +42,32 @@ def test_print_links_use_the_public_address_when_there_is_one() -> None:
 def test_bad_values_give_a_clear_message(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match="PLAINHEALTH_"):
         Settings.from_env({name: value})
+
+
+def test_each_setting_is_declared_once_and_documented() -> None:
+    """One field each: its variable, its parsing and its round trip come from the field; the README says what
+    it does."""
+    from dataclasses import fields
+
+    from bot.settings import PROJECT_ROOT, variable
+
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    values = {"bool": "1", "int": "7", "float": "7.5", "Path": "/tmp/x", "tuple[str, ...]": "https://a.example"}
+    for item in fields(Settings):
+        name = variable(item.name)
+        assert f"`{name}`" in readme, f"{name} is not in the README's settings table"
+        raw = values.get(str(item.type), "x")
+        if item.name in {"date_order", "handoff_hours", "reminder_hour", "max_grade", "max_message_chars",
+                         "log_level"}:
+            continue  # checked by their own rules above
+        parsed = Settings.from_env({name: raw}) if item.name not in {"staff_telegram_token",
+                                                                      "staff_telegram_chat"} else None
+        if parsed is not None:
+            assert Settings.from_env(parsed.to_env()) == parsed, name
+
+
+def test_a_switch_takes_on_and_off_words_and_refuses_others() -> None:
+    assert Settings.from_env({"PLAINHEALTH_TRUST_PROXY": "yes"}).trust_proxy is True
+    assert Settings.from_env({"PLAINHEALTH_TRUST_PROXY": "0"}).trust_proxy is False
+    with pytest.raises(SettingsError, match="PLAINHEALTH_TRUST_PROXY"):
+        Settings.from_env({"PLAINHEALTH_TRUST_PROXY": "maybe"})

@@ -2,8 +2,8 @@ import time
 
 from sqlalchemy import inspect
 
+from bot.contracts import ACTIVE_STAGES
 from bot.storage.learning import (
-    ACTIVE_STAGES,
     delete_patient_learning,
     get_progress,
     latest_progress,

@@ -82,7 +82,7 @@ def _day_month(day: int, month: int, year: int | None, today: dt.date) -> dt.dat
     return found
 
 
-def _find(text: str, today: dt.date, day_first: bool) -> dt.date | str | None:  # noqa: C901
+def _find(text: str, today: dt.date, day_first: bool) -> dt.date | str | None:
     """The day the words name, "vague"/"past" markers, or None."""
     if re.search(r"\b(yesterday|last (week|month|year|mon|tue|wed|thu|fri|sat|sun)\w*|ago)\b", text):
         return "past"

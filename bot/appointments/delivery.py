@@ -10,23 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from urllib.parse import quote
 
 from aiohttp import ClientSession
 
+from bot.contracts import Entity, ExternalIntent, ReminderStatus
 from bot.privacy import unseal
+from bot.rasa_api import trigger
 from bot.settings import Settings
 from bot.storage.db import Database
 from bot.storage.visits import finish_reminder, waiting_reminders
 
 logger = logging.getLogger(__name__)
 
-REMINDER_INTENT = "EXTERNAL_appointment_reminder"
 TOO_LATE = dt.timedelta(hours=20)  # a day-before reminder this late would arrive after the visit
-
-
-def trigger_url(settings: Settings, conversation: str) -> str:
-    return f"{settings.rasa_url}/conversations/{quote(conversation, safe='')}/trigger_intent?output_channel=latest"
 
 
 async def deliver_due(db: Database, settings: Settings, secret: bytes, http: ClientSession, now: dt.datetime) -> int:
@@ -36,13 +32,10 @@ async def deliver_due(db: Database, settings: Settings, secret: bytes, http: Cli
     for reminder in waiting_reminders(db, due_before=overdue):
         conversation = unseal(reminder.conversation, secret)
         if conversation is None or now - reminder.fire_at > TOO_LATE:
-            finish_reminder(db, reminder.id, "missed")
+            finish_reminder(db, reminder.id, ReminderStatus.MISSED)
             logger.warning("reminder %s could not be delivered in time and was dropped", reminder.id)
             continue
-        body = {"name": REMINDER_INTENT, "entities": {"reminder": str(reminder.id)}}
-        async with http.post(trigger_url(settings, conversation), json=body) as response:
-            if response.status == 200:
-                sent += 1
-            else:
-                logger.warning("Rasa answered %s to reminder %s; will try again", response.status, reminder.id)
+        if await trigger(http, settings, conversation, ExternalIntent.APPOINTMENT_REMINDER,
+                         {Entity.REMINDER: str(reminder.id)}, f"reminder {reminder.id}"):
+            sent += 1
     return sent

@@ -20,8 +20,8 @@ from bot.appointments.visits import (
 )
 from bot.appointments.wording import move_target, question_text, same_question, which_question
 from bot.content.models import Checklist, Library, PromptSet
-from bot.learning.tutor import Say, content, payload
-from bot.storage import visits as store
+from bot.conversation.replies import Say, content, payload
+from bot.storage import visits as visit_store
 from bot.storage.db import Database
 from bot.storage.learning import latest_progress
 
@@ -47,14 +47,14 @@ class Planner:
         text = clinic.messages.get("companion", "") if clinic else ""
         return clinic.fill(text) if clinic and text else COMPANION_DEFAULT
 
-    def _checklist(self, visit: store.Visit) -> Checklist | None:
+    def _checklist(self, visit: visit_store.Visit) -> Checklist | None:
         return self.library.checklists.get(visit.checklist_id or "")
 
-    def _items(self, visit: store.Visit) -> list[Item]:
+    def _items(self, visit: visit_store.Visit) -> list[Item]:
         checklist = self._checklist(visit)
         return checklist_items(checklist, self._companion()) if checklist else []
 
-    def visit_words(self, visit: store.Visit) -> str:
+    def visit_words(self, visit: visit_store.Visit) -> str:
         """ "your blood test on Tuesday 3 March" / "your blood test" """
         name = visit_name(self.library, visit.appointment_type)
         return f"your {name} on {say_date(visit.day, self.today)}" if visit.day else f"your {name}"
@@ -68,14 +68,14 @@ class Planner:
         return find_checklist(self.library, text, appointment_type)
 
     # -- a new visit -----------------------------------------------------------------------------------
-    def save(self, appointment_type: str, day: dt.date | None) -> tuple[store.Visit, list[Say]]:
+    def save(self, appointment_type: str, day: dt.date | None) -> tuple[visit_store.Visit, list[Say]]:
         checklist = find_checklist(self.library, "", appointment_type)
-        visit = store.save_appointment(self.db, self.patient, appointment_type,
+        visit = visit_store.save_appointment(self.db, self.patient, appointment_type,
                                        checklist.id if checklist else None, day)
         return visit, [Say("utter_appointment_saved", {"visit": self.visit_words(visit)})]
 
     # -- the checklist walk ----------------------------------------------------------------------------
-    def _item(self, visit: store.Visit, index: int) -> Say:
+    def _item(self, visit: visit_store.Visit, index: int) -> Say:
         items = self._items(visit)
         item = items[index]
         kind = {"bring": "utter_checklist_bring", "step": "utter_checklist_step",
@@ -85,25 +85,25 @@ class Planner:
     def _fill(self, text: str) -> str:
         return self.library.clinic.fill(text) if self.library.clinic else text
 
-    def start_checklist(self, visit: store.Visit) -> list[Say]:
+    def start_checklist(self, visit: visit_store.Visit) -> list[Say]:
         items = self._items(visit)
         if not items:
             return [Say("utter_checklist_none", {"visit": self.visit_words(visit)})]
         checklist = self._checklist(visit)
         intro = [content(self._fill(checklist.intro))] if checklist and checklist.intro else []
-        store.set_step(self.db, visit.id, 0)
+        visit_store.set_step(self.db, visit.id, 0)
         return [Say("utter_checklist_start", {"count": len(items)}), *intro, self._item(visit, 0)]
 
-    def _next_open(self, visit: store.Visit, after: int) -> int | None:
+    def _next_open(self, visit: visit_store.Visit, after: int) -> int | None:
         items = self._items(visit)
         for index in range(after, len(items)):
             if index not in visit.ticked:
                 return index
         return None
 
-    def _open_checklist(self) -> tuple[store.Visit, list[Item]] | list[Say]:
+    def _open_checklist(self) -> tuple[visit_store.Visit, list[Item]] | list[Say]:
         """The current visit and its items, or what to say when there is no visit or no checklist."""
-        visit = store.current_visit(self.db, self.patient, self.today)
+        visit = visit_store.current_visit(self.db, self.patient, self.today)
         if visit is None:
             return self.no_visit()
         items = self._items(visit)
@@ -118,16 +118,16 @@ class Planner:
             return found
         visit, items = found
         index = min(visit.step, len(items) - 1)
-        store.tick(self.db, visit.id, index, items[index].text, done)
-        visit = store.get_visit(self.db, visit.id) or visit
+        visit_store.tick(self.db, visit.id, index, items[index].text, done)
+        visit = visit_store.get_visit(self.db, visit.id) or visit
         following = index + 1
         if following < len(items):
-            store.set_step(self.db, visit.id, following)
+            visit_store.set_step(self.db, visit.id, following)
             return [Say("utter_ticked" if done else "utter_not_yet"), self._item(visit, following)]
-        store.set_step(self.db, visit.id, len(items))
+        visit_store.set_step(self.db, visit.id, len(items))
         return [*([Say("utter_ticked")] if done else []), *self.summary(visit)]
 
-    def summary(self, visit: store.Visit) -> list[Say]:
+    def summary(self, visit: visit_store.Visit) -> list[Say]:
         items = self._items(visit)
         left = [item.text for i, item in enumerate(items) if i not in visit.ticked]
         if not left:
@@ -144,7 +144,7 @@ class Planner:
         first_open = self._next_open(visit, 0)
         if first_open is None:
             return self.summary(visit)
-        store.set_step(self.db, visit.id, first_open)
+        visit_store.set_step(self.db, visit.id, first_open)
         done = len(visit.ticked)
         return [Say("utter_checklist_back", {"visit": self.visit_words(visit), "done": done, "count": len(items)}),
                 self._item(visit, first_open)]
@@ -173,8 +173,8 @@ class Planner:
             texts = list(prompt_set.prompts) if prompt_set else []
         return (texts[index], source) if 0 <= index < len(texts) else None
 
-    def _sets(self) -> tuple[list[PromptSet], store.Visit | None]:
-        visit = store.current_visit(self.db, self.patient, self.today)
+    def _sets(self) -> tuple[list[PromptSet], visit_store.Visit | None]:
+        visit = visit_store.current_visit(self.db, self.patient, self.today)
         learned = latest_progress(self.db, self.patient, ("reading", "teach_back", "clarity", "finished",
                                                           "stopped"))
         modules = [learned.module_id] if learned else []
@@ -217,17 +217,17 @@ class Planner:
             text = question_text(said)
             if not text:
                 return [Say("utter_ask_question_form_new_question")]
-        mine = store.questions(self.db, self.patient)
+        mine = visit_store.questions(self.db, self.patient)
         for index, existing in enumerate(mine):
             if same_question(existing, text):
                 return [Say("utter_question_already", {"number": index + 1})]
-        if len(mine) >= store.MAX_QUESTIONS:
+        if len(mine) >= visit_store.MAX_QUESTIONS:
             return [Say("utter_question_list_full", {"count": len(mine)})]
-        count = store.add_question(self.db, self.patient, text, source)
+        count = visit_store.add_question(self.db, self.patient, text, source)
         return [Say("utter_question_added", {"question": text, "count": count})]
 
     def show(self) -> list[Say]:
-        mine = store.questions(self.db, self.patient)
+        mine = visit_store.questions(self.db, self.patient)
         if not mine:
             return [Say("utter_questions_empty")]
         return [Say("utter_questions_list", {"count": len(mine), "questions": numbered(mine)})]
@@ -238,19 +238,19 @@ class Planner:
         return [Say(f"utter_which_to_{intent.split('_')[0]}", {"questions": numbered(mine)}, buttons)]
 
     def remove(self, said: str, choice: str | None = None) -> list[Say]:
-        mine = store.questions(self.db, self.patient)
+        mine = visit_store.questions(self.db, self.patient)
         if not mine:
             return [Say("utter_questions_empty")]
         index = which_question(choice or said, mine)
         if index is None:
             return self._pick("remove_question", mine)
-        removed = store.remove_question(self.db, self.patient, index)
-        left = store.questions(self.db, self.patient)
+        removed = visit_store.remove_question(self.db, self.patient, index)
+        left = visit_store.questions(self.db, self.patient)
         replies = [Say("utter_question_removed", {"question": removed or ""})]
         return replies + (self.show() if left else [Say("utter_questions_now_empty")])
 
     def move(self, said: str, choice: str | None = None) -> list[Say]:
-        mine = store.questions(self.db, self.patient)
+        mine = visit_store.questions(self.db, self.patient)
         if len(mine) < 2:
             return self.show()
         target: int | None
@@ -261,33 +261,33 @@ class Planner:
             target = move_target(said, index, len(mine)) if index is not None else None
         if index is None or target is None:
             return self._pick("move_question", mine)
-        store.move_question(self.db, self.patient, index, target)
+        visit_store.move_question(self.db, self.patient, index, target)
         return [Say("utter_question_moved", {"number": target + 1}), *self.show()]
 
     def clear(self, confirmed: bool) -> list[Say]:
-        mine = store.questions(self.db, self.patient)
+        mine = visit_store.questions(self.db, self.patient)
         if not mine:
             return [Say("utter_questions_empty")]
         if not confirmed:
             return [Say("utter_confirm_clear", {"count": len(mine)})]
-        store.clear_questions(self.db, self.patient)
+        visit_store.clear_questions(self.db, self.patient)
         return [Say("utter_questions_cleared")]
 
     def print_link(self, base_url: str, hours: int) -> list[Say]:
-        mine = store.questions(self.db, self.patient)
+        mine = visit_store.questions(self.db, self.patient)
         if not mine:
             return [Say("utter_questions_empty")]
-        token = store.make_print_link(self.db, self.patient, hours)
+        token = visit_store.make_print_link(self.db, self.patient, hours)
         days = max(1, round(hours / 24))
         return [Say("utter_questions_to_share", {"questions": numbered(mine)}),
                 Say("utter_print_link", {"url": f"{base_url}/print/{token}", "days": days})]
 
     # -- reminders -------------------------------------------------------------------------------------
-    def reminder_text(self, visit: store.Visit) -> list[Say]:
+    def reminder_text(self, visit: visit_store.Visit) -> list[Say]:
         """What a reminder says: the visit, the first things not done yet, and the question list."""
         items = self._items(visit)
         left = [self._fill(item.text) for i, item in enumerate(items) if i not in visit.ticked][:TOP_ITEMS]
-        mine = store.questions(self.db, self.patient)
+        mine = visit_store.questions(self.db, self.patient)
         replies = [Say("utter_reminder", {"visit": self.visit_words(visit)})]
         if left:
             replies.append(Say("utter_reminder_items", {"items": numbered(left)}))

@@ -1,7 +1,8 @@
-"""Which kind of visit, which checklist, which question prompts: read from the content, not hard-coded.
+"""Which kind of visit, which checklist, which question prompts.
 
-A checklist an educator adds (with its `appointment_type` and aliases) is offered and found with no code
-change and no retraining, the same way lessons are.
+Checklists and prompt sets come from the content: a checklist an educator adds (with its `appointment_type`
+and aliases) is offered and found with no code change and no retraining, the same way lessons are. Only the
+plain names of the eight visit types the NLU knows (`TYPE_NAMES`) live here.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.content.models import Checklist, Library, PromptSet
-from bot.learning.matching import coverage, words
+from bot.text import coverage, words
 
 # Plain names for the eight appointment types the NLU knows; a checklist's title is used for any other.
 TYPE_NAMES = {

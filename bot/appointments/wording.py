@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.learning.matching import coverage, words
+from bot.text import coverage, words
 
 MAX_QUESTION_CHARS = 300
 

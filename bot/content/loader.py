@@ -7,10 +7,12 @@ working. ``plainhealth content check`` shows the same problems and fails on them
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import logging
 import re
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from bot.content.fields import FieldReader
 from bot.content.markdown import HeaderError, sections, split_front_matter
@@ -577,6 +579,8 @@ def _load_clinic(path: Path, rel: str) -> tuple[ClinicProfile | None, list[Conte
                 f"'{origin}' is not a site address.",
                 "Write it like https://www.example-clinic.org (no path, no slash at the end).",
             )
+        else:
+            _origin_warning(r, index, origin)
     messages = _messages(r)
     problems.extend(r.problems)
     if any(p.skipped for p in problems):
@@ -584,6 +588,46 @@ def _load_clinic(path: Path, rel: str) -> tuple[ClinicProfile | None, list[Conte
     return ClinicProfile(
         name, phone, email, timezone, hours, emergency, crisis, languages, origins, messages, rel, dict(located.lines)
     ), problems
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def _origin_warning(r: FieldReader, index: int, origin: str) -> None:
+    """Warn about sites a real clinic should not let embed its assistant. A warning, not an error: a
+    developer may list one on purpose, but a clinic copying the demo profile must see it.
+
+    A loopback address lets any page served on the computer that opens the chat embed it (any local
+    developer tool or rogue page); plain http lets anyone on the network change the page around the chat.
+    """
+    try:
+        host = (urlsplit(origin).hostname or "").lower()
+    except ValueError:
+        return
+    field = f"allowed_origins[{index}]"
+    if _is_loopback(host):
+        r.problem(
+            field,
+            f"'{origin}' is a computer's own address (for testing), not a clinic's web site: any page running "
+            "on a computer that opens the chat could show your assistant.",
+            "Remove it, and list only your clinic's own sites, like https://www.example-clinic.org. "
+            "The assistant's own demo page is always allowed.",
+            severity=WARNING,
+        )
+    elif origin.lower().startswith("http://"):
+        r.problem(
+            field,
+            f"'{origin}' is not encrypted (http://): anyone on the network could change the page the chat is on.",
+            f"Write it with https:// (https://{urlsplit(origin).netloc}), or remove it if the site has no https.",
+            severity=WARNING,
+        )
 
 
 def _opening_hours(r: FieldReader) -> tuple[OpeningHours, ...]:

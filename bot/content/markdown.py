@@ -56,7 +56,6 @@ class Block:
     title: str
     text: str
     line: int
-    level: int
 
 
 def sections(body: str, first_line: int) -> tuple[str, list[Block]]:
@@ -64,24 +63,17 @@ def sections(body: str, first_line: int) -> tuple[str, list[Block]]:
     intro: list[str] = []
     blocks: list[Block] = []
     current: list[str] | None = None
-    title, line, level = "", 0, 0
+    title, line = "", 0
     for offset, raw in enumerate(body.splitlines()):
         match = _HEADING.match(raw)
         if match and len(match.group(1)) == 2:
             if current is not None:
-                blocks.append(Block(title, "\n".join(current).strip(), line, level))
-            title, line, level = match.group(2).strip(), first_line + offset, 2
+                blocks.append(Block(title, "\n".join(current).strip(), line))
+            title, line = match.group(2).strip(), first_line + offset
             current = []
             continue
         (intro if current is None else current).append(raw)
     if current is not None:
-        blocks.append(Block(title, "\n".join(current).strip(), line, level))
+        blocks.append(Block(title, "\n".join(current).strip(), line))
     return "\n".join(intro).strip(), blocks
 
-
-def first_line_of(text: str, needle: str, first_line: int) -> int:
-    """The file line where ``needle`` first appears in ``text`` (for problems inside a body)."""
-    index = text.find(needle)
-    if index < 0:
-        return first_line
-    return first_line + text.count("\n", 0, index)

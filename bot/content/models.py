@@ -201,8 +201,21 @@ class Library:
     problems: list[ContentProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
+    @property
+    def profile(self) -> ClinicProfile:
+        """The clinic profile, or, while it is missing or broken (the content check says why), words that
+        still work: "your clinic", "your local emergency number", UTC. Callers never test for None."""
+        return self.clinic or NO_CLINIC
+
     def skipped_files(self) -> list[str]:
         return sorted({p.file for p in self.problems if p.skipped})
 
     def checklist_for(self, appointment_type: str) -> Checklist | None:
         return next((c for c in self.checklists.values() if c.appointment_type == appointment_type), None)
+
+
+NO_CLINIC = ClinicProfile(
+    name="your clinic", phone="", email="", timezone="UTC", opening_hours=(),
+    emergency_number="your local emergency number", crisis_line="your local crisis line", languages=("en",),
+    allowed_origins=(), messages={}, path="",
+)

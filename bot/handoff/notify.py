@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 
 from bot.settings import Settings
-from bot.storage import handoff as store
+from bot.storage import handoff as tickets
 from bot.storage.db import Database
 
 logger = logging.getLogger(__name__)
 
 
-def staff_message(ticket: store.Ticket, console_url: str) -> str:
+def staff_message(ticket: tickets.Ticket, console_url: str) -> str:
     head = "URGENT" if ticket.priority == "urgent" else "New"
     hours = " (out of hours)" if ticket.out_of_hours else ""
     return f"{head}: {ticket.reason_text}{hours}. Ticket {ticket.id} is waiting. Answer it here: {console_url}"
@@ -25,7 +25,7 @@ async def notify_new_tickets(db: Database, settings: Settings) -> int:
     """Send one Telegram message per ticket nobody was told about yet; returns how many went out."""
     if not (settings.staff_telegram_token and settings.staff_telegram_chat):
         return 0
-    waiting = store.to_notify(db)
+    waiting = tickets.to_notify(db)
     if not waiting:
         return 0
     from telegram import Bot
@@ -35,7 +35,7 @@ async def notify_new_tickets(db: Database, settings: Settings) -> int:
     bot = Bot(settings.staff_telegram_token, base_url=f"{settings.telegram_api_url}/bot")
     try:
         for ticket in waiting:
-            if not store.mark_notified(db, ticket.id):
+            if not tickets.mark_notified(db, ticket.id):
                 continue  # another web app process told them
             try:
                 await bot.send_message(chat_id=settings.staff_telegram_chat,

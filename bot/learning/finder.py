@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.content.models import Library, Module
-from bot.learning.matching import coverage, words
+from bot.text import coverage, words
 
 MAX_CHOICES = 4
 

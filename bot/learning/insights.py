@@ -14,6 +14,7 @@ from html import escape
 from sqlalchemy import select
 
 from bot.content.models import Library
+from bot.contracts import LessonStage
 from bot.storage.db import Database
 from bot.storage.models import Feedback, LessonProgress, TeachBackAnswer, UnmetRequest
 
@@ -65,9 +66,9 @@ def gather(db: Database, library: Library) -> Insights:
         for row in session.scalars(select(LessonProgress)):
             item = insight(row.module_id)
             item.started += 1
-            if row.finished_at is not None or row.stage in ("clarity", "finished"):
+            if row.finished_at is not None or row.stage in (LessonStage.CLARITY, LessonStage.FINISHED):
                 item.finished += 1
-            elif row.stage == "teach_back":
+            elif row.stage == LessonStage.TEACH_BACK:
                 item.stopped_at["at the teach-back questions"] += 1
             else:
                 module = library.modules.get(row.module_id)

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from bot.content.models import Glossary, GlossaryTerm
-from bot.learning.matching import STOPWORDS, similar
+from bot.text import STOPWORDS, similar
 
 _ASKING = re.compile(
     r"^(?:what(?:'s| is| are| does| do)?|whats|wat|define|definition of|meaning of|explain|the word|"

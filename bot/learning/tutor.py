@@ -8,21 +8,15 @@ survives a restart and can be picked up days later.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
-
 from bot.content.models import Library, Module
+from bot.contracts import ACTIVE_STAGES, OPEN_STAGES, LessonStage
+from bot.conversation.replies import Say, content, payload
 from bot.learning.finder import find_module
 from bot.learning.lesson import Lesson, Place, choice_index, is_right
-from bot.learning.matching import words
 from bot.learning.terms import find_term, terms_in
 from bot.storage.db import Database
 from bot.storage.feedback import save_feedback
 from bot.storage.learning import (
-    ACTIVE_STAGES,
-    OPEN_STAGES,
     Progress,
     get_progress,
     latest_progress,
@@ -30,28 +24,10 @@ from bot.storage.learning import (
     record_unmet,
     save_progress,
 )
+from bot.text import words
 
 CLARITY = ("clear", "partly", "unclear")
 _GENERIC_WORDS = frozenset({"word", "words", "term", "terms", "medical", "this", "that", "thing"})
-
-
-@dataclass(frozen=True)
-class Say:
-    """One reply: a domain response filled with ``values``, or (``response`` empty) content text as is."""
-
-    response: str
-    values: Mapping[str, Any] = field(default_factory=dict)
-    buttons: tuple[dict[str, str], ...] = ()
-    text: str = ""
-
-
-def content(text: str, buttons: tuple[dict[str, str], ...] = ()) -> Say:
-    """Text written by educators (already checked by `plainhealth content check`), sent as it is."""
-    return Say("", text=text, buttons=buttons)
-
-
-def payload(intent: str, **entities: str) -> str:
-    return f"/{intent}{json.dumps(entities)}" if entities else f"/{intent}"
 
 
 class Tutor:
@@ -90,13 +66,13 @@ class Tutor:
 
     def _where(self, module: Module, progress: Progress) -> list[Say]:
         """Show the patient the step they are on: a part, a question, or the clarity check."""
-        if progress.stage == "teach_back" and Lesson(module).question(progress.question):
+        if progress.stage == LessonStage.TEACH_BACK and Lesson(module).question(progress.question):
             return self._question(module, progress.question)
-        if progress.stage == "clarity":
+        if progress.stage == LessonStage.CLARITY:
             return [Say("utter_ask_clarity")]
         place = Lesson(module).clamp(Place(progress.section, progress.part))
-        if progress.stage != "reading":
-            save_progress(self.db, self.patient, module.id, place.section, place.part, "reading")
+        if progress.stage != LessonStage.READING:
+            save_progress(self.db, self.patient, module.id, place.section, place.part, LessonStage.READING)
         return [self._part(module, place)]
 
     def _no_lesson(self) -> list[Say]:
@@ -122,15 +98,15 @@ class Tutor:
         lesson = Lesson(module)
         mine = get_progress(self.db, self.patient, module.id)
         under_way = mine is not None and mine.stage in OPEN_STAGES and (
-            mine.stage != "reading" or (mine.section, mine.part) != (0, 0))
+            mine.stage != LessonStage.READING or (mine.section, mine.part) != (0, 0))
         if mine is not None and under_way:
-            stage = "reading" if mine.stage == "stopped" else mine.stage
+            stage = LessonStage.READING if mine.stage == LessonStage.STOPPED else mine.stage
             mine = save_progress(self.db, self.patient, module.id, mine.section, mine.part, stage, mine.question)
             number = lesson.number(Place(mine.section, mine.part))
             return [Say("utter_lesson_welcome_back",
                         {"module_title": module.title, "part": number, "parts": lesson.total}),
                     *self._where(module, mine)]
-        save_progress(self.db, self.patient, module.id, 0, 0, "reading", restart=True)
+        save_progress(self.db, self.patient, module.id, 0, 0, LessonStage.READING, restart=True)
         return [Say("utter_lesson_start", {"module_title": module.title, "parts": lesson.total}),
                 self._part(module, Place(0, 0))]
 
@@ -140,7 +116,7 @@ class Tutor:
         module = self._module(progress)
         if progress is None or module is None:
             return self._no_lesson()
-        if progress.stage != "reading":
+        if progress.stage != LessonStage.READING:
             return self._where(module, progress)
         lesson = Lesson(module)
         following = lesson.next(Place(progress.section, progress.part))
@@ -149,7 +125,7 @@ class Tutor:
             return [self._part(module, following)]
         if lesson.question(0) is None:
             return self._finish(module, progress)
-        save_progress(self.db, self.patient, module.id, progress.section, progress.part, "teach_back", 0)
+        save_progress(self.db, self.patient, module.id, progress.section, progress.part, LessonStage.TEACH_BACK, 0)
         return [Say("utter_lesson_teach_back_intro"), *self._question(module, 0)]
 
     def simpler(self) -> list[Say]:
@@ -165,7 +141,7 @@ class Tutor:
         module = self._module(progress)
         if progress is None or module is None:
             return [Say("utter_anything_else")]
-        save_progress(self.db, self.patient, module.id, progress.section, progress.part, "stopped", progress.question)
+        save_progress(self.db, self.patient, module.id, progress.section, progress.part, LessonStage.STOPPED, progress.question)
         number = Lesson(module).number(Place(progress.section, progress.part))
         return [Say("utter_lesson_stopped", {"module_title": module.title, "part": number})]
 
@@ -174,7 +150,7 @@ class Tutor:
         module = self._module(progress)
         if progress is None or module is None:
             return self._no_lesson()
-        if progress.stage == "stopped":
+        if progress.stage == LessonStage.STOPPED:
             return self.begin(module)
         return self._where(module, progress)
 
@@ -185,9 +161,9 @@ class Tutor:
         module = self._module(progress)
         if progress is None or module is None:
             return [Say("utter_ask_rephrase")]
-        if progress.stage == "clarity":
+        if progress.stage == LessonStage.CLARITY:
             return self.rate(module, said)
-        if progress.stage != "teach_back":
+        if progress.stage != LessonStage.TEACH_BACK:
             return self._where(module, progress)
         question = Lesson(module).question(progress.question)
         if question is None:
@@ -203,12 +179,12 @@ class Tutor:
         replies.append(content(self._fill(question.explain)))
         following = progress.question + 1
         if Lesson(module).question(following) is not None:
-            save_progress(self.db, self.patient, module.id, progress.section, progress.part, "teach_back", following)
+            save_progress(self.db, self.patient, module.id, progress.section, progress.part, LessonStage.TEACH_BACK, following)
             return replies + self._question(module, following)
         return replies + self._finish(module, progress)
 
     def _finish(self, module: Module, progress: Progress) -> list[Say]:
-        save_progress(self.db, self.patient, module.id, progress.section, progress.part, "clarity")
+        save_progress(self.db, self.patient, module.id, progress.section, progress.part, LessonStage.CLARITY)
         return [Say("utter_lesson_done", {"module_title": module.title}), Say("utter_ask_clarity")]
 
     def rate(self, module: Module, said: str) -> list[Say]:
@@ -220,13 +196,13 @@ class Tutor:
         progress = latest_progress(self.db, self.patient, ACTIVE_STAGES)
         save_feedback(self.db, patient=self.patient, text="", module_id=module.id, rating=value)
         if progress:
-            save_progress(self.db, self.patient, module.id, progress.section, progress.part, "finished")
+            save_progress(self.db, self.patient, module.id, progress.section, progress.part, LessonStage.FINISHED)
         thanks = "utter_clarity_thanks" if value == "clear" else "utter_clarity_sorry"
         return [Say(thanks), Say("utter_after_lesson")]
 
     # -- words ---------------------------------------------------------------------------------------
     def define(self, text: str, term: str | None = None) -> list[Say]:
-        progress = latest_progress(self.db, self.patient, ("reading",))
+        progress = latest_progress(self.db, self.patient, (LessonStage.READING,))
         module = self._module(progress)
         asked_text = "" if text.startswith("/") else text
         if not term and not [w for w in words(asked_text) if w not in _GENERIC_WORDS]:

@@ -140,7 +140,7 @@ class SafetyNet(GraphComponent):
     def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> SafetyNet:
         with model_storage.read_from(resource) as folder:
-            model = pickle.loads((folder / MODEL_FILE).read_bytes())  # noqa: S301 - our own model archive
+            model = pickle.loads((folder / MODEL_FILE).read_bytes())
         component = cls({**cls.get_default_config(), **config}, model_storage, resource, Detector(model))
         component.detector.assess("warm up")  # load the word lists and language model now, not on a patient
         return component

@@ -22,27 +22,17 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.learning.matching import edit_distance
+from bot.text import closest
 
 VOCABULARY_FILE = "vocabulary.json"
 
 
 def correct(word: str, vocabulary: dict[str, int]) -> str:
-    """The most frequent training word one slip away (two for words of 8+ letters), or the word itself."""
+    """The most frequent training word within the slips ``bot.text`` allows, or the word itself."""
     lower = word.lower()
-    if len(lower) < 4 or not lower.isalpha() or lower in vocabulary:
+    if not lower.isalpha() or lower in vocabulary:
         return word
-    allowed = 2 if len(lower) >= 8 else 1
-    best: tuple[int, int, str] | None = None
-    for known, count in vocabulary.items():
-        if len(known) < 4 or abs(len(known) - len(lower)) > allowed or known[0] != lower[0]:
-            continue
-        distance = edit_distance(lower, known, allowed)
-        if distance <= allowed:
-            candidate = (distance, -count, known)
-            if best is None or candidate < best:
-                best = candidate
-    return best[2] if best else word
+    return closest(lower, vocabulary, prefer=lambda known: -vocabulary[known]) or word
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)

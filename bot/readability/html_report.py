@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from html import escape
 
-from bot.readability.checker import Report
+from bot.content.check import Report
 
 _CSS = """
 body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#1a1a1a}

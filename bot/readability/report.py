@@ -6,7 +6,7 @@ import json
 import textwrap
 from typing import Any
 
-from bot.readability.checker import Report
+from bot.content.check import Report
 
 
 def _excerpt(text: str, width: int = 100) -> str:

@@ -71,7 +71,7 @@ _SAME_SCRIPT = {"ar": {"ar", "fa", "ur"}, "ru": {"ru", "uk"}}
 
 
 @lru_cache(maxsize=1)
-def _identifier():  # noqa: ANN202 - langid has no types
+def _identifier():
     from langid.langid import LanguageIdentifier, model
 
     identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.learning.matching import edit_distance
+from bot.text import closest
 
 EMERGENCY, CRISIS, VIOLENCE = "emergency", "crisis", "violence"
 KINDS = (EMERGENCY, CRISIS, VIOLENCE)
@@ -74,21 +74,10 @@ def _mend(word: str) -> str:
     Real words are left alone: "cooking" must never become "choking".
     """
     vocabulary = _rule_vocabulary()
-    if len(word) < 4 or word in vocabulary or word in _known_words() or not word.isalpha():
+    if word in vocabulary or word in _known_words() or not word.isalpha():
         return word
-    allowed = 2 if len(word) >= 8 else 1
-    best: tuple[int, int, str] | None = None
-    for known in vocabulary:
-        if abs(len(known) - len(word)) > allowed or known[0] != word[0]:
-            continue
-        distance = edit_distance(word, known, allowed)
-        if distance <= allowed:
-            # On a tie, the word that starts the same way for longer: "havint" is "having", not "havent".
-            shared = len(os.path.commonprefix([word, known]))
-            candidate = (distance, -shared, known)
-            if best is None or candidate < best:
-                best = candidate
-    return best[2] if best else word
+    # On a tie, the word that starts the same way for longer: "havint" is "having", not "havent".
+    return closest(word, vocabulary, prefer=lambda known: -len(os.path.commonprefix([word, known]))) or word
 
 
 _CONTRACTIONS = {

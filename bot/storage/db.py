@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.state_files import ensure_private_database, ensure_private_dir
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the web app read while the action server writes; foreign keys are off by default in SQLite.
@@ -25,7 +27,12 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            database = Path(parsed.database)
+            # Patients' data: a folder we create is private, and so is the file (and SQLite's journals, which
+            # take its mode). A folder that already exists is the operator's, left as it is.
+            if not database.parent.exists():
+                ensure_private_dir(database.parent)
+            ensure_private_database(database)
         engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
+from bot.contracts import OPEN_TICKET_STATUSES, TicketStatus
 from bot.storage.db import Database
 from bot.storage.models import HandoffMessage, HandoffTicket, StaffUser, utcnow
 from bot.storage.staff import StaffMember
@@ -27,7 +28,7 @@ REASONS = {
     "medical_advice": "Medical question",
 }
 URGENT_REASONS = frozenset({"emergency", "crisis", "violence"})
-OPEN = ("waiting", "claimed")
+OPEN = OPEN_TICKET_STATUSES
 SENDERS = ("patient", "bot", "staff", "system")
 # Staff's verdict on the assistant's safety call, for the people who improve the safety net.
 SAFETY_VERDICTS = {
@@ -141,7 +142,7 @@ def open_ticket(db: Database, patient: str, conversation: str, channel: str, rea
         created = row is None
         if row is None:
             row = HandoffTicket(patient=patient, conversation=conversation, channel=channel, reason=reason,
-                                priority=priority, status="waiting", activity=activity,
+                                priority=priority, status=TicketStatus.WAITING, activity=activity,
                                 out_of_hours=out_of_hours, created_at=now, updated_at=now)
             session.add(row)
             session.flush()
@@ -223,13 +224,13 @@ def claim(db: Database, ticket_id: int, staff_id: int) -> Ticket:
     now = utcnow()
     with db.session() as session:
         done = session.execute(update(HandoffTicket).where(
-            HandoffTicket.id == ticket_id, HandoffTicket.status == "waiting")
-            .values(status="claimed", claimed_by=staff_id, claimed_at=now, updated_at=now))
+            HandoffTicket.id == ticket_id, HandoffTicket.status == TicketStatus.WAITING)
+            .values(status=TicketStatus.CLAIMED, claimed_by=staff_id, claimed_at=now, updated_at=now))
         row = session.get(HandoffTicket, ticket_id)
         if row is None:
             raise TicketConflict("There is no such ticket.")
-        if not done.rowcount and not (row.status == "claimed" and row.claimed_by == staff_id):
-            raise TicketConflict("Someone else has this ticket now." if row.status == "claimed"
+        if not done.rowcount and not (row.status == TicketStatus.CLAIMED and row.claimed_by == staff_id):
+            raise TicketConflict("Someone else has this ticket now." if row.status == TicketStatus.CLAIMED
                                  else "This ticket is closed.")
         return _ticket(session, row)
 
@@ -239,9 +240,9 @@ def release(db: Database, ticket_id: int, staff_id: int, admin: bool = False) ->
     now = utcnow()
     with db.session() as session:
         row = session.get(HandoffTicket, ticket_id)
-        if row is None or row.status != "claimed" or (row.claimed_by != staff_id and not admin):
+        if row is None or row.status != TicketStatus.CLAIMED or (row.claimed_by != staff_id and not admin):
             raise TicketConflict("You can only release a ticket you have.")
-        row.status, row.claimed_by, row.claimed_at, row.updated_at = "waiting", None, None, now
+        row.status, row.claimed_by, row.claimed_at, row.updated_at = TicketStatus.WAITING, None, None, now
         session.add(HandoffMessage(ticket_id=row.id, sender="system", at=now, delivered=True,
                                    text="Put back in the queue."))
         session.flush()
@@ -253,11 +254,11 @@ def close(db: Database, ticket_id: int, staff_id: int | None, note: str, admin: 
     now = utcnow()
     with db.session() as session:
         row = session.get(HandoffTicket, ticket_id)
-        if row is None or row.status == "closed":
+        if row is None or row.status == TicketStatus.CLOSED:
             raise TicketConflict("This ticket is already closed.")
         if staff_id is not None and not admin and row.claimed_by != staff_id:
             raise TicketConflict("Claim the ticket before you close it.")
-        row.status, row.close_note, row.closed_at, row.updated_at = "closed", note, now, now
+        row.status, row.close_note, row.closed_at, row.updated_at = TicketStatus.CLOSED, note, now, now
         row.conversation = ""  # the channel id is not needed any more
         session.add(HandoffMessage(ticket_id=row.id, sender="system", at=now, delivered=True,
                                    text=f"Closed: {note}"))
@@ -276,7 +277,7 @@ def tickets(db: Database, view: str = "open", limit: int = 50) -> list[Ticket]:
     with db.session() as session:
         query = select(HandoffTicket)
         if view == "closed":
-            query = query.where(HandoffTicket.status == "closed").order_by(HandoffTicket.closed_at.desc())
+            query = query.where(HandoffTicket.status == TicketStatus.CLOSED).order_by(HandoffTicket.closed_at.desc())
         else:
             urgent_first = (HandoffTicket.priority != "urgent")
             query = query.where(HandoffTicket.status.in_(OPEN)).order_by(urgent_first, HandoffTicket.created_at)

@@ -7,11 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
+from bot.contracts import OPEN_STAGES, LessonStage
 from bot.storage.db import Database
 from bot.storage.models import LessonProgress, TeachBackAnswer, UnmetRequest, utcnow
-
-OPEN_STAGES = ("reading", "teach_back", "clarity", "stopped")
-ACTIVE_STAGES = ("reading", "teach_back", "clarity")
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ def get_progress(db: Database, patient: str, module_id: str) -> Progress | None:
 
 
 def save_progress(db: Database, patient: str, module_id: str, section: int = 0, part: int = 0,
-                  stage: str = "reading", question: int = 0, restart: bool = False) -> Progress:
+                  stage: str = LessonStage.READING, question: int = 0, restart: bool = False) -> Progress:
     """Create or move a patient's place in a module. ``restart`` begins again (a new start for insights)."""
     now = utcnow()
     with db.session() as session:
@@ -50,7 +48,7 @@ def save_progress(db: Database, patient: str, module_id: str, section: int = 0, 
             row.started_at = now
             row.finished_at = None
         row.section, row.part, row.stage, row.question, row.updated_at = section, part, stage, question, now
-        if stage == "finished" and row.finished_at is None:
+        if stage == LessonStage.FINISHED and row.finished_at is None:
             row.finished_at = now
         session.flush()
         return _view(row)

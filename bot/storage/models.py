@@ -155,8 +155,9 @@ class PrintLink(Base):  # type: ignore[misc,valid-type]
 class StaffUser(Base):  # type: ignore[misc,valid-type]
     """A person at the clinic who answers hand-offs. ``role`` is staff or admin (admins manage accounts).
 
-    Only a salted scrypt hash of the password is kept. ``failed_logins`` and ``locked_until`` slow down
-    password guessing.
+    Only a salted scrypt hash of the password is kept. ``failed_logins`` and ``locked_until`` are no longer
+    read: sign-in limits are per client address, in the web app (bot/web/console.py), so a stranger cannot
+    lock a nurse out.
     """
 
     __tablename__ = "staff_user"
@@ -239,3 +240,34 @@ class HandoffMessage(Base):  # type: ignore[misc,valid-type]
     text = Column(Text, nullable=False)
     delivered = Column(Boolean, nullable=False, default=True)
     at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class TelegramChat(Base):  # type: ignore[misc,valid-type]
+    """Where to deliver a Telegram patient's messages after a restart (a staff reply, a reminder).
+
+    ``conversation`` is the channel's conversation id (a keyed hash of the Telegram user id, never the id);
+    ``chat`` is the Telegram chat id, encrypted (`bot.privacy.seal`), because a reply must reach that chat
+    but the database alone must not tell who the patient is. ``blocked``: the patient blocked the bot, so
+    nothing is sent (and their reminders were cancelled) until they write again.
+    """
+
+    __tablename__ = "telegram_chat"
+
+    id = Column(Integer, primary_key=True)
+    conversation = Column(String(64), nullable=False, unique=True)
+    chat = Column(Text, nullable=False)
+    blocked = Column(Boolean, nullable=False, default=False)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ConversationState(Base):  # type: ignore[misc,valid-type]
+    """What the assistant last asked a patient (``awaiting``, a `bot.contracts.Awaiting`), and after which of
+    their messages (``turn``: its time in the conversation), so a short answer is read against it only when it
+    comes right after the question (bot/conversation/core.py)."""
+
+    __tablename__ = "conversation_state"
+
+    patient = Column(String(64), primary_key=True)
+    awaiting = Column(String(40), nullable=True)
+    turn = Column(String(40), nullable=False, default="")
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -2,7 +2,13 @@
 delivers reminders and staff replies Rasa missed.
 
 Started by `plainhealth run` beside the Rasa and action servers (`python -m bot.web`). It holds no state of
-its own: everything comes from the app database, so several can run behind a proxy.
+its own: everything comes from the app database, so several can run behind a proxy. (The one exception is the
+count of failed staff sign-ins, kept per process: see bot/storage/staff.py.)
+
+Two app-wide guards sit in front of every route, so a route added later cannot forget them:
+`same_origin_changes` refuses any change (POST and the like) that a browser says came from another site,
+and `security_headers` gives every response, errors and redirects included, the headers that stop
+sniffing, framing and leaking the URL, plus HSTS when the request came over TLS.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import ClientSession, ClientTimeout, web
 
@@ -26,7 +32,7 @@ from bot.settings import Settings
 from bot.storage.db import Database
 from bot.storage.visits import current_visit, print_link_patient, questions
 from bot.web import widget
-from bot.web.console import Console, deliver_waiting
+from bot.web.console import Console, came_over_tls, deliver_waiting, is_own_origin
 from bot.web.printable import WORDS, PrintPage, render, render_gone
 
 logger = logging.getLogger(__name__)
@@ -35,14 +41,56 @@ SETTINGS = web.AppKey("settings", Settings)
 DB = web.AppKey("db", Database)
 LIBRARY = web.AppKey("library", Library)
 SECRET = web.AppKey("secret", bytes)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "Content-Security-Policy": ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                                "form-action 'none'; frame-ancestors 'none'"),
     "X-Frame-Options": "DENY",
 }
+# What every response gets unless its route set its own (the console, the demo page and the printable page
+# have policies of their own, which are kept).
+BASE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+}
+HSTS = "max-age=31536000"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@web.middleware
+async def same_origin_changes(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refuse a change whose Origin header names another site (or "null") with 403.
+
+    Browsers send Origin with every POST, so a form or script on another site cannot sign someone in to an
+    attacker's account, sign them out, or act with their session; the CSRF token and SameSite cookie are
+    the other two locks. Requests without Origin (scripts, old browsers) go on to those checks.
+    """
+    if request.method not in SAFE_METHODS:
+        origin = request.headers.get("Origin")
+        if origin is not None and not is_own_origin(origin, request, request.app[SETTINGS]):
+            logger.warning("Refused a %s to %r sent from another site", request.method, request.path[:100])
+            return web.json_response({"error": "This request came from another site, so it was refused."},
+                                     status=403)
+    return await handler(request)
+
+
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Add the shared security headers to every response just before it is sent.
+
+    A response-prepare hook rather than a middleware: it also reaches streamed responses (the console's
+    event stream is sent from inside its handler) and the answers aiohttp makes itself (404, 405, 500), which
+    a middleware's return path never sees. ``setdefault`` keeps a route's own stricter or different policy.
+    """
+    for name, value in BASE_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if came_over_tls(request, request.app[SETTINGS]):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
 
 
 def _html(body: str, status: int = 200) -> web.Response:
@@ -113,11 +161,11 @@ async def _reminder_loop(app: web.Application) -> None:
             now = dt.datetime.now(dt.UTC)
             try:
                 await deliver_due(app[DB], settings, app[SECRET], http, now)
-            except Exception:  # noqa: BLE001 - keep the loop alive; the next round tries again
+            except Exception:
                 logger.exception("reminder catch-up failed; trying again soon")
             try:
                 await deliver_waiting(app[DB], settings, app[SECRET], http, now)
-            except Exception:  # noqa: BLE001 - keep the loop alive; the next round tries again
+            except Exception:
                 logger.exception("staff reply catch-up failed; trying again soon")
             await asyncio.sleep(pause)
 
@@ -127,7 +175,7 @@ async def _notify_loop(app: web.Application) -> None:
     while True:
         try:
             await notify_new_tickets(app[DB], app[SETTINGS])
-        except Exception:  # noqa: BLE001 - keep the loop alive; the next round tries again
+        except Exception:
             logger.exception("telling staff about new hand-offs failed; trying again soon")
         await asyncio.sleep(2)
 
@@ -146,7 +194,9 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
 def make_app(settings: Settings, deliver_reminders: bool = True) -> web.Application:
     db = Database(settings.database_url)
     db.migrate()
-    app = web.Application()
+    app = web.Application(middlewares=[same_origin_changes])
+    # aiosignal's stubs wrap the handler type once too often (aiohttp 3.9); the call itself is the documented one.
+    app.on_response_prepare.append(security_headers)  # type: ignore[arg-type]
     app[SETTINGS] = settings
     app[DB] = db
     app[LIBRARY] = load_library(settings.content_dir)

@@ -2,7 +2,11 @@
 
 Served by the web app under /staff. Pages and the JSON API need a signed-in session (an HttpOnly,
 SameSite=Strict cookie whose token is stored only as a hash); every change also needs the session's CSRF
-token in a header. Replies reach the patient through Rasa: the line is saved undelivered, then the web app
+token in a header, and the web app refuses any change whose Origin is another site (bot/web/app.py).
+Password hashing runs on a small thread pool, never on the event loop: one scrypt takes tens of
+milliseconds, and a burst of sign-ins would otherwise hold up every other request. Failed sign-ins are
+counted per client address (bot/storage/staff.py), taken from the socket unless the settings say a proxy
+is trusted. Replies reach the patient through Rasa: the line is saved undelivered, then the web app
 asks Rasa to run `action_staff_reply` on the patient's latest channel (`trigger_intent` with
 `output_channel=latest`), so the socket.io widget, REST and Telegram all get it the same way. A reply that
 Rasa could not take at once is tried again by the background loop in bot/web/app.py.
@@ -12,16 +16,22 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
+import ipaddress
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
-from typing import Any
-from urllib.parse import quote
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp.http_exceptions import HttpProcessingError
 
+from bot.contracts import Entity, ExternalIntent, TicketStatus
 from bot.privacy import unseal
+from bot.rasa_api import trigger
 from bot.settings import Settings
 from bot.storage import handoff as tickets
 from bot.storage import staff
@@ -32,16 +42,21 @@ from bot.storage.staff import StaffError, StaffMember
 logger = logging.getLogger(__name__)
 
 COOKIE = "plainhealth_staff"
-STAFF_REPLY_INTENT = "EXTERNAL_staff_reply"
-HANDOFF_ENDED_INTENT = "EXTERNAL_handoff_ended"
 MAX_REPLY = 2000
+MAX_NOTE = 2000
+HASH_THREADS = 4  # scrypt needs 16 MB each: a burst of sign-ins queues here instead of eating memory
 MAX_ID = 2**31 - 1  # ids in the path are small positive integers; anything else is "not found"
 CONSOLE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
                "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
+# "same-origin", not "no-referrer": with no-referrer, Chromium sends "Origin: null" on the console's own form
+# posts, and the Origin check (bot/web/app.py) would refuse staff signing in. Nothing leaves for other sites.
+HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "Cache-Control": "no-store",
            "X-Frame-Options": "DENY", "Content-Security-Policy": CONSOLE_CSP}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+T = TypeVar("T")
+SIGN_IN_FAILED = ("That user name and password did not work. After 5 tries, wait 5 minutes before you try "
+                  "again.")
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -79,6 +94,81 @@ def _ok(payload: dict[str, Any], status: int = 200) -> web.Response:
     return web.json_response(payload, status=status, headers=HEADERS)
 
 
+# --- where a request comes from -------------------------------------------------------------------------
+
+def _last_forwarded(request: web.Request, header: str) -> str:
+    """The last value of a proxy header: the one our own proxy added (earlier ones are the client's claims)."""
+    values = ",".join(request.headers.getall(header, []))
+    hops = [hop.strip() for hop in values.split(",") if hop.strip()]
+    return hops[-1] if hops else ""
+
+
+def address_key(address: str) -> str:
+    """The address failed sign-ins are counted against. An IPv6 client usually has a whole /64 to pick
+    addresses from, so that is what is counted; an IPv4 address mapped into IPv6 counts as itself."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address[:64] or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def client_address(request: web.Request, settings: Settings) -> str:
+    """Who is signing in: the socket's peer, or with ``trust_proxy`` the address our proxy appended to
+    X-Forwarded-For. Without that setting the header is anyone's to make up, so it is ignored."""
+    address = request.remote or ""
+    if settings.trust_proxy:
+        forwarded = _last_forwarded(request, "X-Forwarded-For")
+        try:
+            ipaddress.ip_address(forwarded.split("%", 1)[0])
+            address = forwarded
+        except ValueError:
+            pass  # not an address: keep the socket's
+    return address_key(address)
+
+
+def came_over_tls(request: web.Request, settings: Settings) -> bool:
+    """The browser's connection was encrypted: to us directly, or (with ``trust_proxy``) to our proxy."""
+    if request.secure:
+        return True
+    return settings.trust_proxy and _last_forwarded(request, "X-Forwarded-Proto").lower() == "https"
+
+
+def _origin(scheme: str, netloc: str) -> str:
+    scheme, netloc = scheme.lower(), netloc.lower()
+    default = {"http": ":80", "https": ":443"}.get(scheme)
+    if default and netloc.endswith(default):
+        netloc = netloc[: -len(default)]
+    return f"{scheme}://{netloc}"
+
+
+def own_origins(request: web.Request, settings: Settings) -> set[str]:
+    """The origins of our own pages: the address this request was sent to, and PLAINHEALTH_PUBLIC_URL."""
+    found = {_origin("https" if came_over_tls(request, settings) else "http", request.host)}
+    if settings.public_url:
+        public = urlsplit(settings.public_url)
+        found.add(_origin(public.scheme, public.netloc))
+    return found
+
+
+def is_own_origin(origin: str, request: web.Request, settings: Settings) -> bool:
+    parts = urlsplit(origin.strip())
+    if not parts.scheme or not parts.netloc:
+        return False  # "null" (sandboxed pages, some redirects) and anything odd
+    return _origin(parts.scheme, parts.netloc) in own_origins(request, settings)
+
+
+# --- input --------------------------------------------------------------------------------------------------
+
+def _bad(message: str) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(text=json.dumps({"error": message}), content_type="application/json",
+                              headers=HEADERS)
+
+
 def _path_id(request: web.Request) -> int | None:
     """The ``{id}`` in the path if it is a small positive integer, else None (the caller answers 404)."""
     raw = request.match_info.get("id", "")
@@ -89,18 +179,41 @@ def _path_id(request: web.Request) -> int | None:
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
-    try:
-        data = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+    """The JSON object a change sends ({} for an empty body). Anything else is the caller's mistake and gets
+    400 with a plain reason, never a guess: a list or a string must not be read as "no fields"."""
+    raw = await request.read()  # over the app's size limit: aiohttp answers 413
+    if not raw.strip():
         return {}
-    return data if isinstance(data, dict) else {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, or nested deeper than the parser goes
+        raise _bad("The request body is not valid JSON. Send a JSON object, such as {}.") from None
+    if not isinstance(data, dict):
+        raise _bad('The request body must be a JSON object, such as {"text": "..."}.')
+    return data
+
+
+def _text(body: dict[str, Any], key: str, default: str = "") -> str:
+    """A text field of the body; a number, list or object there is a 400, not its Python spelling."""
+    value = body.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise _bad(f'"{key}" must be text.')
+    return value
+
+
+async def _form_fields(request: web.Request, *names: str) -> list[str]:
+    """Text fields of a posted form. A form that cannot be read, or a file where text belongs, reads as
+    empty, so the sign-in fails the ordinary way instead of with a 500."""
+    try:
+        form = await request.post()  # over the app's size limit: aiohttp answers 413
+    except (ValueError, LookupError, AssertionError, RuntimeError, HttpProcessingError):  # broken or odd encoding
+        return ["" for _ in names]
+    return [value if isinstance(value := form.get(name), str) else "" for name in names]
 
 
 # --- the relay to Rasa --------------------------------------------------------------------------------------
-
-def trigger_url(settings: Settings, conversation: str) -> str:
-    return f"{settings.rasa_url}/conversations/{quote(conversation, safe='')}/trigger_intent?output_channel=latest"
-
 
 async def notify_patient(settings: Settings, secret: bytes, http: ClientSession, ticket: Ticket, intent: str,
                          conversation: str | None = None) -> bool:
@@ -108,15 +221,8 @@ async def notify_patient(settings: Settings, secret: bytes, http: ClientSession,
     conversation = conversation or (unseal(ticket.conversation, secret) if ticket.conversation else None)
     if not conversation:
         return False
-    body = {"name": intent, "entities": {"handoff": str(ticket.id)}}
-    try:
-        async with http.post(trigger_url(settings, conversation), json=body) as response:
-            if response.status == 200:
-                return True
-            logger.warning("Rasa answered %s for hand-off ticket %s; will try again", response.status, ticket.id)
-    except (TimeoutError, ClientError):
-        logger.warning("Rasa could not be reached for hand-off ticket %s; will try again", ticket.id)
-    return False
+    return await trigger(http, settings, conversation, intent, {Entity.HANDOFF: str(ticket.id)},
+                         f"hand-off ticket {ticket.id}")
 
 
 async def deliver_waiting(db: Database, settings: Settings, secret: bytes, http: ClientSession,
@@ -124,9 +230,9 @@ async def deliver_waiting(db: Database, settings: Settings, secret: bytes, http:
     """Staff lines Rasa has not delivered yet (it was down, or restarting): ask again."""
     sent = 0
     for ticket in tickets.waiting_delivery(db, older_than=now - dt.timedelta(seconds=5)):
-        if ticket.status == "closed":
+        if ticket.status == TicketStatus.CLOSED:
             continue
-        if await notify_patient(settings, secret, http, ticket, STAFF_REPLY_INTENT):
+        if await notify_patient(settings, secret, http, ticket, ExternalIntent.STAFF_REPLY):
             sent += 1
     return sent
 
@@ -139,6 +245,8 @@ class Console:
     def __init__(self, settings: Settings, db: Database, secret: bytes) -> None:
         self.settings, self.db, self.secret = settings, db, secret
         self.http: ClientSession | None = None
+        self.limiter = staff.LoginLimiter()
+        self.hashing = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="plainhealth-hash")
 
     def install(self, app: web.Application) -> None:
         r = app.router
@@ -162,10 +270,16 @@ class Console:
         r.add_post("/staff/api/users/{id:\\d+}/disable", self.signed_in(self.disable_user, admin=True))
         app.cleanup_ctx.append(self._client)
 
-    async def _client(self, app: web.Application):
+    async def _client(self, app: web.Application) -> AsyncIterator[None]:
         self.http = ClientSession(timeout=ClientTimeout(total=20))
         yield
         await self.http.close()
+        self.hashing.shutdown(wait=False, cancel_futures=True)
+
+    async def _off_loop(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run blocking password work on the hashing threads, so the event loop keeps answering."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.hashing, functools.partial(work, *args, **kwargs))
 
     # sessions
 
@@ -193,16 +307,18 @@ class Console:
         return web.Response(text=_login_html(message), status=status, content_type="text/html", headers=HEADERS)
 
     async def login(self, request: web.Request) -> web.Response:
-        form = await request.post()
-        member = staff.authenticate(self.db, str(form.get("username", "")), str(form.get("password", "")))
+        """Every refusal (unknown name, wrong password, turned off, too many tries) reads the same and costs
+        the same hash, so neither the answer nor its timing tells which names exist."""
+        username, password = await _form_fields(request, "username", "password")
+        member = await self._off_loop(staff.authenticate, self.db, username, password,
+                                      address=client_address(request, self.settings), limiter=self.limiter)
         if member is None:
-            return await self.login_page(request, "That user name and password did not work. "
-                                                  "After 5 tries the account waits 5 minutes.", 401)
+            return await self.login_page(request, SIGN_IN_FAILED, 401)
         token, _csrf = staff.start_session(self.db, member, self.settings.staff_session_hours)
         response = web.HTTPSeeOther("/staff")
+        secure = self.settings.public_url.startswith("https://") or came_over_tls(request, self.settings)
         response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/staff",
-                            max_age=self.settings.staff_session_hours * 3600,
-                            secure=self.settings.public_url.startswith("https://"))
+                            max_age=self.settings.staff_session_hours * 3600, secure=secure)
         raise response
 
     async def logout(self, request: web.Request, member: StaffMember) -> web.Response:
@@ -258,6 +374,7 @@ class Console:
 
     async def claim(self, request: web.Request, member: StaffMember) -> web.Response:
         ticket = self._ticket(request)
+        await _body(request)  # no fields, but a body that is there must still be a JSON object
         try:
             ticket = tickets.claim(self.db, ticket.id, member.id)
         except TicketConflict as exc:
@@ -267,15 +384,17 @@ class Console:
         return _ok({"ticket": ticket_json(ticket, member, self.secret, self._now())})
 
     async def release(self, request: web.Request, member: StaffMember) -> web.Response:
+        ticket_id = self._ticket(request).id
+        await _body(request)
         try:
-            ticket = tickets.release(self.db, self._ticket(request).id, member.id, member.is_admin)
+            ticket = tickets.release(self.db, ticket_id, member.id, member.is_admin)
         except TicketConflict as exc:
             return _error(str(exc), 409)
         return _ok({"ticket": ticket_json(ticket, member, self.secret, self._now())})
 
     async def reply(self, request: web.Request, member: StaffMember) -> web.Response:
         ticket = self._ticket(request)
-        text = str((await _body(request)).get("text") or "").strip()
+        text = _text(await _body(request), "text").strip()
         if not text:
             return _error("Write a reply first.", 400)
         if len(text) > MAX_REPLY:
@@ -290,22 +409,24 @@ class Console:
         line = tickets.add_line(self.db, ticket.id, "staff", text, name=member.display_name, staff_id=member.id,
                                 delivered=False)
         if self.http is not None:
-            await notify_patient(self.settings, self.secret, self.http, ticket, STAFF_REPLY_INTENT)
+            await notify_patient(self.settings, self.secret, self.http, ticket, ExternalIntent.STAFF_REPLY)
         return line
 
     async def close(self, request: web.Request, member: StaffMember) -> web.Response:
         ticket = self._ticket(request)
-        note = str((await _body(request)).get("note") or "").strip()
+        note = _text(await _body(request), "note").strip()
         if not note:
             return _error("Write a short note for the record before you close.", 400)
+        if len(note) > MAX_NOTE:
+            return _error(f"Please keep the note under {MAX_NOTE} characters.", 400)
         conversation = unseal(ticket.conversation, self.secret) if ticket.conversation else None
         try:
-            closed = tickets.close(self.db, ticket.id, member.id, note[:2000], member.is_admin)
+            closed = tickets.close(self.db, ticket.id, member.id, note, member.is_admin)
         except TicketConflict as exc:
             return _error(str(exc), 409)
         if self.http is not None:
             # If Rasa cannot be reached, the patient's next message finds the ticket closed and says so.
-            await notify_patient(self.settings, self.secret, self.http, closed, HANDOFF_ENDED_INTENT, conversation)
+            await notify_patient(self.settings, self.secret, self.http, closed, ExternalIntent.HANDOFF_ENDED, conversation)
         return _ok({"ticket": ticket_json(closed, member, self.secret, self._now())})
 
     async def safety_review(self, request: web.Request, member: StaffMember) -> web.Response:
@@ -325,7 +446,13 @@ class Console:
         return _ok({"ticket": ticket_json(marked, member, self.secret, self._now())})
 
     async def events(self, request: web.Request, member: StaffMember) -> web.StreamResponse:
-        """Server-sent events: "change" whenever a ticket or a line changes, checked every second."""
+        """Server-sent events: "change" whenever a ticket or a line changes, checked every second.
+
+        The session is checked on every tick too: a stream outlives its first request by hours, and signing
+        out, a new password, an expired session or a turned-off account must end it. The last event,
+        "signed-out", tells the page to go to the sign-in form.
+        """
+        token = request.cookies.get(COOKIE, "")
         response = web.StreamResponse(headers={**HEADERS, "Content-Type": "text/event-stream",
                                                "X-Accel-Buffering": "no"})
         await response.prepare(request)
@@ -333,6 +460,9 @@ class Console:
         marker = None
         try:
             while True:
+                if staff.session_member(self.db, token) is None:
+                    await response.write(b"event: signed-out\ndata: {}\n\n")
+                    break
                 now_marker = tickets.change_marker(self.db)
                 if now_marker != marker:
                     open_now = tickets.tickets(self.db)
@@ -356,9 +486,10 @@ class Console:
 
     async def add_user(self, request: web.Request, member: StaffMember) -> web.Response:
         body = await _body(request)
+        fields = (_text(body, "username"), _text(body, "display_name"), _text(body, "role", "staff") or "staff",
+                  _text(body, "password"))
         try:
-            created = staff.create_staff(self.db, str(body.get("username") or ""), str(body.get("display_name") or ""),
-                                         str(body.get("role") or "staff"), str(body.get("password") or ""))
+            created = await self._off_loop(staff.create_staff, self.db, *fields)  # hashes the password
         except StaffError as exc:
             return _error(str(exc), 400)
         return _ok({"user": _user_json(created)}, 201)
@@ -367,6 +498,7 @@ class Console:
         user_id = _path_id(request)
         if user_id is None:
             return _error("There is no such user.", 404)
+        await _body(request)
         if user_id == member.id:
             return _error("You can't turn off your own account.", 400)
         try:

@@ -216,7 +216,20 @@
     var source = new EventSource("/staff/api/events");
     source.addEventListener("change", onChange);
     source.addEventListener("open", function () { $("offline").hidden = true; });
-    source.addEventListener("error", function () { $("offline").hidden = false; });
+    /* The server ends the stream when the session ends (signed out elsewhere, a new password, the account
+       turned off): go to the sign-in form rather than keep showing patients' tickets. */
+    source.addEventListener("signed-out", function () {
+      source.close();
+      window.location.assign("/staff/login");
+    });
+    source.addEventListener("error", function () {
+      $("offline").hidden = false;
+      if (source.readyState !== EventSource.CLOSED) { return; }
+      /* The browser gives up on a stream the server refused; ask who we are (a 401 goes to the sign-in
+         form) and, if still signed in, listen again in a while. */
+      call("GET", "/staff/api/me").then(function () { window.setTimeout(listen, 5000); },
+                                        function () { window.setTimeout(listen, 15000); });
+    });
   }
 
   /* Accounts (admins) ----------------------------------------------------------------------------------- */

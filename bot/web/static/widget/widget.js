@@ -18,7 +18,6 @@ if (!config.server && script && script.src) {
   config.server = from.protocol + "//" + from.hostname + ":5005";
 }
 var storeKey = "plainhealth:" + config.server + ":" + config.clinic + ":";
-var STAFF = /^(.{1,80}?) \(clinic team\): ([\s\S]*)$/;
 var SIZES = [1, 1.25, 1.5];
 
 function load(name, fallback) {
@@ -27,11 +26,6 @@ function load(name, fallback) {
 }
 function save(name, value) {
   try { window.localStorage.setItem(storeKey + name, JSON.stringify(value)); } catch (e) { /* private mode */ }
-}
-function newId() {
-  var bytes = new Uint8Array(16);
-  (window.crypto || window.msCrypto).getRandomValues(bytes);
-  return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
 }
 
 /* Text colour with enough contrast on the clinic's colour (WCAG AA). */
@@ -44,15 +38,17 @@ function luminance(hex) {
 }
 var onColor = (1.05 / (luminance(config.color) + 0.05)) >= 4.5 ? "#ffffff" : "#111111";
 
+/* The session is made and signed by the server (session_confirm); the widget only keeps it. `since` is the
+ * server time of the last message shown, so what was sent while the page was away is sent again. */
 var state = {
-  session: load("session", null) || newId(),
+  session: load("session", null),
+  since: load("since", null),
   history: load("history", []),
   size: load("size", 0),
   open: load("open", false),
   queue: [],
   socket: null
 };
-save("session", state.session);
 
 /* The DOM, inside a Shadow DOM --------------------------------------------------------------------------- */
 var host = document.createElement("div");
@@ -267,8 +263,18 @@ function fromServer(payload) {
   payload = payload || {};
   var text = typeof payload.text === "string" ? payload.text : "";
   var message = { from: "bot", text: text, at: Date.now() };
-  var staff = STAFF.exec(text);
-  if (staff) { message.from = "staff"; message.name = staff[1]; message.text = staff[2]; }
+  if (typeof payload.sent_at === "number" && (state.since === null || payload.sent_at > state.since)) {
+    state.since = payload.sent_at;
+    save("since", state.since);
+  }
+  /* Only the server's mark says a person wrote this: never the words, which anyone could type. */
+  var staff = payload.staff && typeof payload.staff.name === "string" ? payload.staff.name.slice(0, 80) : "";
+  if (staff) {
+    var prefix = staff + " (clinic team): ";
+    message.from = "staff";
+    message.name = staff;
+    if (text.indexOf(prefix) === 0) { message.text = text.slice(prefix.length); }
+  }
   var replies = payload.quick_replies || payload.buttons;
   if (Array.isArray(replies)) {
     message.buttons = replies.filter(function (r) { return r && r.title; }).map(function (r) {
@@ -297,9 +303,10 @@ function connect() {
   state.socket = socket;
   socket.on("connect", function () {
     setStatus("");
-    socket.emit("session_request", { session_id: state.session });
+    socket.emit("session_request", { session_id: state.session, since: state.since });
   });
-  socket.on("session_confirm", function () {
+  socket.on("session_confirm", function (token) {
+    if (typeof token === "string" && token) { state.session = token; save("session", token); }
     var waiting = state.queue.splice(0);
     waiting.forEach(function (item) { socket.emit("user_uttered", item); });
     if (waiting.length) {
@@ -318,7 +325,7 @@ function connect() {
 function sendMessage(payload, shown) {
   var text = String(payload || "").trim();
   if (!text) { return; }
-  var item = { message: text, session_id: state.session };
+  var item = { message: text };
   var connected = state.socket && state.socket.connected;
   add({ from: "user", text: shown || text, at: Date.now(), pending: !connected });
   typing.hidden = false;

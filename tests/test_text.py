@@ -1,4 +1,4 @@
-from bot.learning.matching import coverage, edit_distance, similar, stem, words
+from bot.text import coverage, edit_distance, similar, stem, words
 
 
 def test_plurals_and_possessives_fold_the_same_way() -> None:
@@ -23,3 +23,22 @@ def test_coverage_ignores_word_order() -> None:
     assert coverage(["blood", "pressure"], ["pressure", "blood", "high"]) == 1.0
     assert coverage(["heart", "failure"], ["heart"]) == 0.5
     assert coverage([], ["x"]) == 0.0
+
+
+def test_edit_distance_stops_as_soon_as_the_limit_is_passed() -> None:
+    from bot.text import edit_distance
+
+    assert edit_distance("abcdefghij", "zyxwvutsrq", limit=1) == 2
+    assert edit_distance("kitten", "sitting", limit=5) == 3
+    assert edit_distance("kitten", "sitting", limit=2) == 3  # limit + 1, never more
+
+
+def test_one_slip_rule_everywhere() -> None:
+    from bot.nlu.spelling import correct
+    from bot.text import allowed_slips, closest
+
+    assert [allowed_slips(w) for w in ("flu", "copd", "asthma1", "diabetes")] == [0, 1, 1, 2]
+    assert closest("diabtes", ["diabetes", "diabolic"]) == "diabetes"
+    assert closest("astmaa", ["asthma"]) is None  # two slips in a 6-letter word is too many
+    assert correct("astmaa", {"asthma": 3}) == "astmaa"  # the spelling step follows the same rule
+    assert closest("xiabetes", ["diabetes"]) is None  # the first letter is trusted

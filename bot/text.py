@@ -1,12 +1,15 @@
-"""Forgiving word matching: patients misspell, use plurals, and put words in any order.
+"""Forgiving text matching, one set of rules for the lesson finder, the NLU's spelling step and the danger rules.
 
-A module an educator adds must be found by its title and aliases without retraining the NLU, so we match
-words, not a trained model: the same few rules for lessons and glossary words.
+Patients misspell, use plurals, and put words in any order. A module an educator adds must be found by its
+title and aliases without retraining the NLU, so we match words, not a trained model; and a typo must be
+forgiven the same way wherever it is read.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
 # Words that say *how* someone asks, not *what* about; they never decide which lesson fits.
 _STOPWORD_TEXT = """
@@ -39,7 +42,8 @@ def words(text: str, drop_stopwords: bool = True) -> list[str]:
 
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Damerau-Levenshtein distance (a swap of neighbours is one slip), stopping early past ``limit``."""
+    """Damerau-Levenshtein distance (a swap of neighbours is one slip). Past ``limit`` it stops and answers
+    ``limit + 1``: as soon as a whole row of the table is over the limit, no later row can come back under it."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     previous2: list[int] = []
@@ -51,19 +55,48 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
         previous2, previous = previous, current
-    return previous[len(b)]
+    return min(previous[len(b)], limit + 1)
+
+
+# One slip rule for everything that forgives typing: words under 4 letters ("bp", "flu") must be exact, a
+# word of 4 to 7 letters may have one slip, a word of 8 or more two.
+MIN_FORGIVEN = 4
+LONG_WORD = 8
+
+
+def allowed_slips(word: str) -> int:
+    if len(word) < MIN_FORGIVEN:
+        return 0
+    return 2 if len(word) >= LONG_WORD else 1
 
 
 def similar(word: str, other: str) -> bool:
-    """Same word, or one slip away (two for long words); short words like "bp" or "flu" must be exact."""
+    """Same word, or within the slips the shorter of the two allows."""
     if word == other:
         return True
-    shortest = min(len(word), len(other))
-    if shortest < 4:
-        return False
-    allowed = 1 if shortest < 7 else 2
-    return edit_distance(word, other, allowed) <= allowed
+    allowed = allowed_slips(min(word, other, key=len))
+    return allowed > 0 and edit_distance(word, other, allowed) <= allowed
+
+
+def closest(word: str, vocabulary: Iterable[str], prefer: Callable[[str], Any] = lambda known: 0) -> str | None:
+    """The vocabulary word within ``word``'s slips that starts with the same letter (the first letter is
+    rarely the mistyped one), nearest first, then by ``prefer`` (smaller wins), then alphabetically."""
+    allowed = allowed_slips(word)
+    if not allowed:
+        return None
+    best: tuple[int, Any, str] | None = None
+    for known in vocabulary:
+        if len(known) < MIN_FORGIVEN or abs(len(known) - len(word)) > allowed or known[:1] != word[:1]:
+            continue
+        distance = edit_distance(word, known, allowed)
+        if distance <= allowed:
+            candidate = (distance, prefer(known), known)
+            if best is None or candidate < best:
+                best = candidate
+    return best[2] if best else None
 
 
 def coverage(name: list[str], query: list[str]) -> float:
