@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PH := $(VENV)/bin/plainhealth
 
-.PHONY: install run test test-fast lint types validate content-check content-report train eval eval-pipelines bench bench-content bench-safety clean
+.PHONY: install run test test-fast lint types validate content-check content-report train eval eval-pipelines bench bench-content bench-safety bench-hostile clean
 
 install:
 	@bash scripts/install.sh
@@ -21,6 +21,7 @@ test-fast: install
 
 lint: install
 	@$(VENV)/bin/ruff check bot actions tests bench scripts
+	@$(VENV)/bin/ruff format --check bot actions tests bench scripts
 
 types: install
 	@$(VENV)/bin/mypy bot actions
@@ -41,6 +42,7 @@ train: install
 # NLU quality on the held-out test set and its typo twin; dated report in reports/. EVAL_ARGS=--cross-validation
 eval: install
 	@$(PH) eval $(EVAL_ARGS)
+	@$(PY) -m bot.answers.evaluate
 
 # Train and score every candidate pipeline in bench/pipelines/ (about 8 minutes).
 eval-pipelines: install
@@ -50,6 +52,7 @@ bench: install
 	@$(PY) bench/bench_servers.py
 	@$(PY) bench/bench_content_check.py
 	@$(PY) bench/bench_safety.py
+	@$(PY) bench/bench_hostile.py
 
 # Recall and false alarms of the safety net on tests/data/safety_eval*.yml (rules, classifier, both).
 bench-safety: install
@@ -57,6 +60,10 @@ bench-safety: install
 
 bench-content: install
 	@$(PY) bench/bench_content_check.py
+
+# Thousands of hostile inputs over REST and socket.io while two patients chat; 5xx, crossings, latency (~4 min).
+bench-hostile: install
+	@$(PY) bench/bench_hostile.py
 
 clean:
 	rm -rf .plainhealth models results

@@ -22,8 +22,19 @@ from bot.conversation.replies import Say
 from bot.runtime import Runtime, get_runtime
 
 # Intents that leave the form instead of answering its question.
-FORM_ESCAPES = frozenset({"emergency", "request_human", "medical_advice", "lesson_stop", "goodbye",
-                          "learn_topic", "define_term", "show_questions", "question_prompts"})
+FORM_ESCAPES = frozenset(
+    {
+        "emergency",
+        "request_human",
+        "medical_advice",
+        "lesson_stop",
+        "goodbye",
+        "learn_topic",
+        "define_term",
+        "show_questions",
+        "question_prompts",
+    }
+)
 # The appointment_date slot holds a day (ISO), NO_DATE, or UNREAD + the reason it could not be read.
 NO_DATE = DateStatus.NONE.value
 UNREAD = "?"
@@ -45,8 +56,9 @@ class ValidateAppointmentForm(FormValidationAction):
     def _escaping(self, tracker: Tracker) -> bool:
         return (tracker.latest_message.get("intent") or {}).get("name") in FORM_ESCAPES
 
-    async def extract_appointment_type(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                       domain: DomainDict) -> dict[str, Any]:
+    async def extract_appointment_type(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "appointment_type" or self._escaping(tracker):
             return {}
         if entity(tracker, "appointment_type"):
@@ -55,8 +67,9 @@ class ValidateAppointmentForm(FormValidationAction):
         checklist = self.conversation(tracker).planner.checklist_for_words(text, None)
         return {"appointment_type": checklist.appointment_type if checklist else UNREAD}
 
-    def validate_appointment_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: DomainDict) -> dict[str, Any]:
+    def validate_appointment_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         planner = self.conversation(tracker).planner
         # The entity's value may be a canonical type, or the patient's own (misspelt) words: "blod test".
         checklist = planner.checklist_for_words(str(value), str(value)) if isinstance(value, str) else None
@@ -65,8 +78,9 @@ class ValidateAppointmentForm(FormValidationAction):
         dispatcher.utter_message(response="utter_appointment_type_unclear")
         return {"appointment_type": None}
 
-    async def extract_appointment_date(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                       domain: DomainDict) -> dict[str, Any]:
+    async def extract_appointment_date(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if self._escaping(tracker) or tracker.get_slot("appointment_date"):
             return {}
         choice = entity(tracker, "choice")
@@ -84,8 +98,9 @@ class ValidateAppointmentForm(FormValidationAction):
         conversation = self.conversation(tracker)
         return parse_date(text, conversation.today, day_first=conversation.settings.date_order == "dmy")
 
-    def validate_appointment_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: DomainDict) -> dict[str, Any]:
+    def validate_appointment_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         text = str(value or "")
         if text == UNREAD + DateStatus.SKIP:
             return {"appointment_date": NO_DATE}
@@ -96,8 +111,11 @@ class ValidateAppointmentForm(FormValidationAction):
             except ValueError:
                 pass
         status = text.removeprefix(UNREAD) or DateStatus.NONE
-        responses: dict[str, str] = {DateStatus.PAST: "utter_date_past", DateStatus.TOO_FAR: "utter_date_too_far",
-                                     DateStatus.VAGUE: "utter_date_vague"}
+        responses: dict[str, str] = {
+            DateStatus.PAST: "utter_date_past",
+            DateStatus.TOO_FAR: "utter_date_too_far",
+            DateStatus.VAGUE: "utter_date_vague",
+        }
         response = responses.get(status, "utter_date_unclear")
         dispatcher.utter_message(response=response)
         return {"appointment_date": None}
@@ -111,8 +129,12 @@ class ActionAskVisitType(PlainhealthAction):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         conversation = self.conversation(tracker)
-        return self.reply(dispatcher, tracker, conversation,
-                          [Say("utter_ask_visit_type", buttons=conversation.planner.type_buttons())])
+        return self.reply(
+            dispatcher,
+            tracker,
+            conversation,
+            [Say("utter_ask_visit_type", buttons=conversation.planner.type_buttons())],
+        )
 
 
 class ActionSaveAppointment(PlainhealthAction):
@@ -165,6 +187,9 @@ class ActionCancelReminder(ConversationAction):
 
 class ActionSendReminder(ConversationAction):
     """Rasa's reminder (or the web app's catch-up) fired: send it once, if it is still wanted."""
+
+    shows_privacy_note = False
+    shows_feelings = False
 
     def name(self) -> str:
         return "action_send_reminder"

@@ -15,14 +15,22 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, ReminderCancelled, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.channels.marks import STAFF_NAME_KEY
+from bot.channels.marks import STAFF_NAME_KEY, START_OVER_KEY
 from bot.contracts import Entity, ExternalIntent, Loop, Slot
 from bot.conversation.core import CancelReminder, Conversation, Effect, Outcome, ScheduleReminder
+from bot.conversation.feelings import feeling_of
 from bot.conversation.replies import Say
 from bot.runtime import Runtime, get_runtime
 
 
 class PlainhealthAction(Action, abc.ABC):
+    # Whether this action's replies are a fitting place for the privacy note on first contact; never in an
+    # emergency, a hand-off, a reminder or the privacy and deletion answers themselves.
+    shows_privacy_note = True
+    # Whether a worried or frustrated message gets a warm word before this action's replies (not in an
+    # emergency or a hand-off, where the words are fixed and the team is told).
+    shows_feelings = True
+
     @abc.abstractmethod
     def name(self) -> str: ...
 
@@ -33,12 +41,28 @@ class PlainhealthAction(Action, abc.ABC):
     def conversation(self, tracker: Tracker) -> Conversation:
         return self.runtime.conversation(tracker.sender_id)
 
-    def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker, conversation: Conversation,
-              outcome: Outcome | list[Say]) -> list[EventType]:
+    def reply(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        conversation: Conversation,
+        outcome: Outcome | list[Say],
+    ) -> list[EventType]:
         """Send the replies, remember what they ask (for the next short answer), and return Rasa's events."""
         if isinstance(outcome, list):
             outcome = Outcome(outcome)
+        if outcome.forgotten:  # the patient's data was just deleted: store nothing more about them
+            send(dispatcher, outcome.replies)
+            return [rasa_event(effect) for effect in outcome.effects]
+        feeling = feeling_of(str(tracker.latest_message.get("text") or "")) if self.shows_feelings else None
+        if feeling and outcome.replies:
+            send(dispatcher, [Say(feeling)])  # feelings first, then the task
         send(dispatcher, outcome.replies)
+        version = self.runtime.privacy_note_version
+        if self.shows_privacy_note and outcome.replies and conversation.privacy_note_due(version):
+            # First contact: the answer first, then the note. What the answer asked still counts: a "yes"
+            # after it answers the question, not the note (whose own buttons say OK or "Tell me more").
+            send(dispatcher, conversation.privacy_note(version))
         conversation.remember(outcome.replies, turns(tracker.events)[0])
         return [rasa_event(effect) for effect in outcome.effects]
 
@@ -57,16 +81,22 @@ class ConversationAction(PlainhealthAction, abc.ABC):
 def turns(events: list[dict[str, Any]]) -> tuple[str, str]:
     """The patient's latest message and the one before it, as turn keys: their time in the conversation
     (Rasa stamps every event), or their position when a hand-built tracker has no times."""
-    keys = [repr(float(e["timestamp"])) if isinstance(e.get("timestamp"), int | float) else f"#{i}"
-            for i, e in enumerate(e for e in events if e.get("event") == "user")]
+    keys = [
+        repr(float(e["timestamp"])) if isinstance(e.get("timestamp"), int | float) else f"#{i}"
+        for i, e in enumerate(e for e in events if e.get("event") == "user")
+    ]
     return (keys[-1] if keys else "", keys[-2] if len(keys) > 1 else "")
 
 
 def rasa_event(effect: Effect) -> EventType:
     if isinstance(effect, ScheduleReminder):
-        return ReminderScheduled(ExternalIntent.APPOINTMENT_REMINDER.value, trigger_date_time=effect.when,
-                                 entities={Entity.REMINDER.value: str(effect.reminder_id)}, name=effect.name,
-                                 kill_on_user_message=False)
+        return ReminderScheduled(
+            ExternalIntent.APPOINTMENT_REMINDER.value,
+            trigger_date_time=effect.when,
+            entities={Entity.REMINDER.value: str(effect.reminder_id)},
+            name=effect.name,
+            kill_on_user_message=False,
+        )
     if isinstance(effect, CancelReminder):
         return ReminderCancelled(name=effect.name)
     raise TypeError(f"no Rasa event for {effect!r}")
@@ -99,11 +129,14 @@ def send(dispatcher: CollectingDispatcher, replies: Iterable[Say]) -> None:
     """The one way actions send replies, so every value (patient, staff or content words) is made safe
     for Rasa's template filling here, not at each call."""
     for say in replies:
+        marks: dict[str, Any] = {STAFF_NAME_KEY: say.staff} if say.staff else {}
+        if say.start_over:
+            marks[START_OVER_KEY] = True
         if say.response:
-            dispatcher.utter_message(response=say.response, buttons=list(say.buttons),
-                                     **template_values(say.values))
+            dispatcher.utter_message(
+                response=say.response, buttons=list(say.buttons), **template_values(say.values), **marks
+            )
         else:
-            marks = {STAFF_NAME_KEY: say.staff} if say.staff else {}
             dispatcher.utter_message(text=say.text, buttons=list(say.buttons), **marks)
 
 
@@ -128,10 +161,16 @@ def start_handoff_loop() -> list[EventType]:
     return [ActiveLoop(Loop.HANDOFF), SlotSet(Slot.REQUESTED, Slot.HANDOFF_MESSAGE)]
 
 
-def open_handoff(action: PlainhealthAction, dispatcher: CollectingDispatcher, tracker: Tracker,
-                 conversation: Conversation, reason: str) -> list[EventType]:
+def open_handoff(
+    action: PlainhealthAction,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    conversation: Conversation,
+    reason: str,
+) -> list[EventType]:
     """Open (or reuse) the patient's ticket and tell them what happens next; shared by hand-off and
     emergencies, which differ only in the reason."""
-    replies = conversation.desk.start(reason, tracker.sender_id, tracker.get_latest_input_channel() or "",
-                                      tracker.events, tracker.active_loop_name)
+    replies = conversation.desk.start(
+        reason, tracker.sender_id, tracker.get_latest_input_channel() or "", tracker.events, tracker.active_loop_name
+    )
     return action.reply(dispatcher, tracker, conversation, replies)

@@ -16,6 +16,11 @@ class ActionSaveFeedback(ConversationAction):
 
     def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
         module_id, section = conversation.tutor.context()
-        save_feedback(conversation.db, patient=conversation.patient, text=str(tracker.latest_message.get("text") or ""),
-                      module_id=module_id or tracker.get_slot("topic"), section=section)
+        save_feedback(
+            conversation.db,
+            patient=conversation.patient,
+            text=str(tracker.latest_message.get("text") or ""),
+            module_id=module_id or tracker.get_slot("topic"),
+            section=section,
+        )
         return [Say("utter_feedback_thanks")]

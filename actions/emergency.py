@@ -15,6 +15,9 @@ from bot.safety.verdict import alarm_kind
 
 
 class ActionEmergency(PlainhealthAction):
+    shows_privacy_note = False
+    shows_feelings = False
+
     def name(self) -> str:
         return "action_emergency"
 

@@ -36,7 +36,10 @@ def ticket_id(tracker: Tracker) -> int | None:
 
 
 class ActionHandoff(PlainhealthAction):
-    """"Talk to a person": open a normal ticket (the reason says what came before)."""
+    """ "Talk to a person": open a normal ticket (the reason says what came before)."""
+
+    shows_privacy_note = False
+    shows_feelings = False
 
     def name(self) -> str:
         return "action_handoff"
@@ -55,6 +58,9 @@ class ActionFallback(PlainhealthAction):
     rephrase costs time they may not have, but an urgent ticket for "i'm blue today" helps nobody.
     """
 
+    shows_privacy_note = False
+    shows_feelings = False
+
     def name(self) -> str:
         return "action_fallback"
 
@@ -64,6 +70,12 @@ class ActionFallback(PlainhealthAction):
         if best_guess(tracker.latest_message) == "emergency":
             # The classifier alone suspects danger: the number now, and one tap to the full guidance.
             return self.reply(dispatcher, tracker, conversation, [Say("utter_emergency_check", values)])
+        text = str(tracker.latest_message.get("text") or "")
+        if conversation.can_answer(text, self.runtime.answerer):
+            # Not understood as a request, but a general health question the lessons answer.
+            return self.reply(
+                dispatcher, tracker, conversation, conversation.answer_question(text, self.runtime.answerer)
+            )
         if consecutive_fallbacks(tracker.events) >= 2:
             send(dispatcher, [Say("utter_handing_to_person")])
             return [*open_handoff(self, dispatcher, tracker, conversation, "not_understood"), *start_handoff_loop()]
@@ -87,8 +99,9 @@ class ValidateHandoffForm(FormValidationAction):
     def conversation(self, tracker: Tracker) -> Conversation:
         return self.runtime.conversation(tracker.sender_id)
 
-    def validate_handoff_message(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> dict[str, Any]:
+    def validate_handoff_message(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         # Events from the web app and the reminder scheduler come through the loop too: were they left to
         # rules, the loop would be "rejected" and the patient's next message answered by the assistant.

@@ -17,8 +17,12 @@ class ActionStartLesson(ConversationAction):
         return "action_start_lesson"
 
     def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
-        return conversation.tutor.start(str(tracker.latest_message.get("text") or ""), entity(tracker, Entity.TOPIC),
-                                        entity(tracker, Entity.MODULE))
+        return conversation.tutor.start(
+            str(tracker.latest_message.get("text") or ""),
+            entity(tracker, Entity.TOPIC),
+            entity(tracker, Entity.MODULE),
+            entity(tracker, Entity.SECTION),
+        )
 
 
 class ActionLessonNext(ConversationAction):
@@ -74,7 +78,7 @@ class ActionDeny(ConversationAction):
 
 
 class ActionLessonStop(ConversationAction):
-    """"Stop": the checklist walk when an item was just shown, else the lesson."""
+    """ "Stop": the checklist walk when an item was just shown, else the lesson."""
 
     def name(self) -> str:
         return "action_lesson_stop"
@@ -92,5 +96,9 @@ class ActionChoose(ConversationAction):
     def respond(self, conversation: Conversation, tracker: Tracker) -> Outcome:
         chosen = entity(tracker, Entity.CHOICE)
         answer = answer_of_choice(chosen) if chosen else read_answer(said(tracker))
-        return conversation.answer(answer, awaiting(conversation, tracker), tracker.events,
-                                   choice=chosen or str(tracker.latest_message.get("text") or ""))
+        return conversation.answer(
+            answer,
+            awaiting(conversation, tracker),
+            tracker.events,
+            choice=chosen or str(tracker.latest_message.get("text") or ""),
+        )

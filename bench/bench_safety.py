@@ -51,22 +51,35 @@ class Figures:
 
     def line(self) -> str:
         n = self.look_alikes or 1
-        return (f"  {self.judge:<10} recall {self.caught}/{self.emergencies} = {self.recall:6.1%} "
-                f"(guidance {self.guidance})   urgent {self.urgent_false}/{self.look_alikes} = "
-                f"{self.urgent_false / n:5.1%}   any number {self.any_false}/{self.look_alikes} = "
-                f"{self.any_false / n:5.1%}")
+        return (
+            f"  {self.judge:<10} recall {self.caught}/{self.emergencies} = {self.recall:6.1%} "
+            f"(guidance {self.guidance})   urgent {self.urgent_false}/{self.look_alikes} = "
+            f"{self.urgent_false / n:5.1%}   any number {self.any_false}/{self.look_alikes} = "
+            f"{self.any_false / n:5.1%}"
+        )
 
 
 def evaluation_sets() -> list[Path]:
     data = ROOT / "tests" / "data"
-    return [*sorted(data.glob("safety_eval*.yml")), *sorted(data.glob("safety_check*.yml")),
-            *sorted((data / "safety").glob("*.yml"))]
+    return [
+        *sorted(data.glob("safety_eval*.yml")),
+        *sorted(data.glob("safety_check*.yml")),
+        *sorted((data / "safety").glob("*.yml")),
+    ]
 
 
 def figures(labelled: LabelledSet, judge: str, on_emergencies: list[Tier], on_look_alikes: list[Tier]) -> Figures:
-    return Figures(labelled.name, labelled.role, judge, len(on_emergencies), len(on_look_alikes),
-                   sum(t in SHOWN for t in on_emergencies), sum(t == Tier.DANGER for t in on_emergencies),
-                   sum(t == Tier.DANGER for t in on_look_alikes), sum(t in SHOWN for t in on_look_alikes))
+    return Figures(
+        labelled.name,
+        labelled.role,
+        judge,
+        len(on_emergencies),
+        len(on_look_alikes),
+        sum(t in SHOWN for t in on_emergencies),
+        sum(t == Tier.DANGER for t in on_emergencies),
+        sum(t == Tier.DANGER for t in on_look_alikes),
+        sum(t in SHOWN for t in on_look_alikes),
+    )
 
 
 def main() -> int:
@@ -118,18 +131,29 @@ def main() -> int:
     final_judge = "detector" if model_parser is None else "shipped"
     # Every message in another language gets the numbers in that language by design, so the "any number"
     # limit does not apply to the look-alikes of the languages set; the urgent limit does.
-    failed = [r for r in results if r.judge == final_judge and (
-        r.recall < (TARGET_RECALL_FIRST_SEEN if r.role == "held-out" else 1.0)
-        or r.urgent_false > TARGET_URGENT * r.look_alikes
-        or (r.set != "languages" and r.any_false > TARGET_ANY * r.look_alikes))]
+    failed = [
+        r
+        for r in results
+        if r.judge == final_judge
+        and (
+            r.recall < (TARGET_RECALL_FIRST_SEEN if r.role == "held-out" else 1.0)
+            or r.urgent_false > TARGET_URGENT * r.look_alikes
+            or (r.set != "languages" and r.any_false > TARGET_ANY * r.look_alikes)
+        )
+    ]
     for r in failed:
         print(f"Target missed on {r.set} ({r.judge})")
-    print(f"Targets: recall 100 % on tuning sets and {TARGET_RECALL_FIRST_SEEN:.0%} on held-out sets, urgent "
-          f"look-alikes at most {TARGET_URGENT:.0%}, any number at most {TARGET_ANY:.0%}: "
-          + ("MISSED" if failed else "met"))
+    print(
+        f"Targets: recall 100 % on tuning sets and {TARGET_RECALL_FIRST_SEEN:.0%} on held-out sets, urgent "
+        f"look-alikes at most {TARGET_URGENT:.0%}, any number at most {TARGET_ANY:.0%}: "
+        + ("MISSED" if failed else "met")
+    )
     if args.json:
-        args.json.write_text(json.dumps({"ms_per_message": per_message,
-                                         "sets": [asdict(r) | {"recall": r.recall} for r in results]}, indent=1))
+        args.json.write_text(
+            json.dumps(
+                {"ms_per_message": per_message, "sets": [asdict(r) | {"recall": r.recall} for r in results]}, indent=1
+            )
+        )
     return 1 if failed else 0
 
 

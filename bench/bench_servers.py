@@ -19,13 +19,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.processes import ManagedProcess, action_server, free_port, rasa_server  # noqa: E402
-from bot.settings import PROJECT_ROOT, Settings  # noqa: E402
-from bot.training import ensure_model  # noqa: E402
+from bot.credentials import rest_token
+from bot.processes import ManagedProcess, action_server, free_port, rasa_server
+from bot.settings import PROJECT_ROOT, Settings
+from bot.training import ensure_model
 
 MESSAGES = [
-    "hello", "what can you do", "tell me about asthma", "what does hypertension mean",
-    "what should i ask my doctor", "are you a bot", "thanks", "bye",
+    "hello",
+    "what can you do",
+    "tell me about asthma",
+    "what does hypertension mean",
+    "what should i ask my doctor",
+    "are you a bot",
+    "thanks",
+    "bye",
 ]
 
 
@@ -48,18 +55,21 @@ def rss_mb(pid: int | None) -> float:
     return total / 1024
 
 
-def post(url: str, sender: str, text: str) -> float:
+def post(url: str, sender: str, text: str, token: str) -> float:
+    """One REST message, with the channel's bearer token (bot/channels/rest.py); milliseconds to the answer."""
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    )
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:
         response.read()
     return (time.perf_counter() - started) * 1000
 
 
-def user_session(url: str, rounds: int) -> list[float]:
+def user_session(url: str, rounds: int, token: str) -> list[float]:
     sender = f"bench-{uuid.uuid4().hex[:8]}"
-    return [post(url, sender, MESSAGES[i % len(MESSAGES)]) for i in range(rounds)]
+    return [post(url, sender, MESSAGES[i % len(MESSAGES)], token) for i in range(rounds)]
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -84,27 +94,29 @@ def main() -> int:
             results["training time (s)"] = trained.seconds
             model = trained.model
 
-        settings = Settings(project_dir=PROJECT_ROOT, state_dir=Path(tmp) / "state",
-                            rasa_port=free_port(), action_port=free_port())
+        settings = Settings(
+            project_dir=PROJECT_ROOT, state_dir=Path(tmp) / "state", rasa_port=free_port(), action_port=free_port()
+        )
         servers: list[ManagedProcess] = [action_server(settings), rasa_server(settings, model)]
         url = f"{settings.rasa_url}/webhooks/rest/webhook"
+        token = rest_token(settings)
         try:
             started = time.monotonic()
             for server in servers:
                 server.start()
             for server in servers:
                 server.wait_ready()
-            post(url, "bench-warmup", "hello")
+            post(url, "bench-warmup", "hello", token)
             results["start-up, process start to first answer (s)"] = time.monotonic() - started
             results["action server ready (s)"] = servers[0].ready_after
 
-            single = user_session(url, args.rounds)
+            single = user_session(url, args.rounds, token)
             results["1 user: p50 (ms)"] = statistics.median(single)
             results["1 user: p95 (ms)"] = percentile(single, 95)
 
             with ThreadPoolExecutor(max_workers=20) as pool:
                 t0 = time.perf_counter()
-                batches = list(pool.map(lambda _: user_session(url, args.rounds // 2), range(20)))
+                batches = list(pool.map(lambda _: user_session(url, args.rounds // 2, token), range(20)))
                 wall = time.perf_counter() - t0
             many = [v for batch in batches for v in batch]
             results["20 users: p50 (ms)"] = statistics.median(many)

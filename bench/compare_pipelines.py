@@ -25,23 +25,41 @@ def main(argv: list[str]) -> int:
     rows = []
     for config in configs:
         print(f"training and testing {config.name} ...", flush=True)
-        result = run_evaluation(settings, EvalOptions(
-            test_set=test_set, typo_set=test_set.with_name("nlu_holdout_typos.yml"),
-            out_dir=PROJECT_ROOT / "reports" / "pipelines", config=config,
-        ))
+        result = run_evaluation(
+            settings,
+            EvalOptions(
+                test_set=test_set,
+                typo_set=test_set.with_name("nlu_holdout_typos.yml"),
+                out_dir=PROJECT_ROOT / "reports" / "pipelines",
+                config=config,
+            ),
+        )
         clean, typos = result.clean, result.typos
         assert typos is not None
         weakest, recall = clean.weakest_recall()
         entity_f1 = sum(s.f1 for s in clean.entities.values()) / len(clean.entities)
-        rows.append((config.stem, result.info.training_seconds or 0.0, clean.accuracy, typos.accuracy,
-                     clean.macro_f1, f"{weakest} {recall:.0%}", entity_f1, clean.fallbacks))
+        rows.append(
+            (
+                config.stem,
+                result.info.training_seconds or 0.0,
+                clean.accuracy,
+                typos.accuracy,
+                clean.macro_f1,
+                f"{weakest} {recall:.0%}",
+                entity_f1,
+                clean.fallbacks,
+            )
+        )
     print()
-    print("| Pipeline | NLU training (s) | Accuracy | Typo twin | Macro F1 | Lowest recall | Entity F1 (mean) "
-          "| Asked to rephrase |")
+    print(
+        "| Pipeline | NLU training (s) | Accuracy | Typo twin | Macro F1 | Lowest recall | Entity F1 (mean) "
+        "| Asked to rephrase |"
+    )
     print("|---|---:|---:|---:|---:|---|---:|---:|")
     for name, seconds, acc, typo_acc, f1, weakest, ent, fallbacks in rows:
-        print(f"| {name} | {seconds:.0f} | {acc:.1%} | {typo_acc:.1%} | {f1:.3f} | {weakest} | {ent:.3f} "
-              f"| {fallbacks} |")
+        print(
+            f"| {name} | {seconds:.0f} | {acc:.1%} | {typo_acc:.1%} | {f1:.3f} | {weakest} | {ent:.3f} | {fallbacks} |"
+        )
     return 0
 
 

@@ -253,7 +253,7 @@ def _cmd_content_insights(args: argparse.Namespace, settings: Settings) -> int:
     """What patients did with the lessons: starts, finishes, where they stopped, teach-back, clarity, gaps."""
     from pathlib import Path
 
-    from bot.learning.insights import as_html_section, as_text
+    from bot.learning.insights import as_html_page, as_text
 
     logging.getLogger("bot.content").setLevel(logging.ERROR)
     insights = _gather_insights(settings, settings.content_dir)
@@ -263,8 +263,7 @@ def _cmd_content_insights(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "html":
         from bot.readability.html_report import _CSS
 
-        output = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>plainhealth insights</title>'
-                  f"<style>{_CSS}</style></head><body>{as_html_section(insights)}</body></html>\n")
+        output = as_html_page(insights, _CSS)
     else:
         output = as_text(insights)
     if args.output:
@@ -311,8 +310,10 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         if ev is None:
             continue
         weakest, recall = ev.weakest_recall()
-        print(f"{ev.name:>10}: {ev.total} messages, accuracy {ev.accuracy:.1%}, macro F1 {ev.macro_f1:.3f}, "
-              f"lowest recall {weakest} {recall:.0%}, asked to rephrase {ev.fallbacks}")
+        print(
+            f"{ev.name:>10}: {ev.total} messages, accuracy {ev.accuracy:.1%}, macro F1 {ev.macro_f1:.3f}, "
+            f"lowest recall {weakest} {recall:.0%}, asked to rephrase {ev.fallbacks}"
+        )
     entities = ", ".join(f"{k} {v.f1:.3f}" for k, v in result.clean.entities.items())
     print(f"entity F1: {entities}")
     if result.info.cross_validation:
@@ -373,8 +374,10 @@ def _cmd_staff(args: argparse.Namespace, settings: Settings) -> int:
         db.dispose()
 
 
-SAFETY_REVIEW_HINT = ("Add these to data/safety/ for training, or to a new evaluation batch in tests/data/safety/ "
-                      "if the writer never saw the rest.")
+SAFETY_REVIEW_HINT = (
+    "Add these to data/safety/ for training, or to a new evaluation batch in tests/data/safety/ "
+    "if the writer never saw the rest."
+)
 
 
 def _cmd_safety(args: argparse.Namespace, settings: Settings) -> int:
@@ -391,13 +394,16 @@ def _cmd_safety(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         db.dispose()
     if not reviews:
-        print("No tickets are marked yet. Staff mark them in the console with "
-              "\"Not an emergency\" or \"Missed emergency\".")
+        print(
+            'No tickets are marked yet. Staff mark them in the console with "Not an emergency" or "Missed emergency".'
+        )
         return 0
     for review in reviews:
         when = review.marked_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{review.verdict_text}: ticket {review.ticket_id}, {review.reason_text} ({review.priority}), "
-              f"marked {when} by {review.marked_by}")
+        print(
+            f"{review.verdict_text}: ticket {review.ticket_id}, {review.reason_text} ({review.priority}), "
+            f"marked {when} by {review.marked_by}"
+        )
         if not review.patient_messages:
             print("    (no messages from the patient)")
         for text in review.patient_messages:
@@ -405,6 +411,122 @@ def _cmd_safety(args: argparse.Namespace, settings: Settings) -> int:
         print()
     print(SAFETY_REVIEW_HINT)
     return 0
+
+
+def _privacy_subject(args: argparse.Namespace, settings: Settings) -> tuple[str | None, str | None]:
+    """(pseudonym, conversation id), one of them None, for an ID typed by the clinic: 32 hex digits is a
+    pseudonym, anything else a conversation id. A conversation id that happens to look like a pseudonym is
+    refused as ambiguous unless ``--sender`` or ``--pseudonym`` says which it is, so that a mix-up can never
+    delete the wrong patient."""
+    from bot.records.identity import looks_like_pseudonym
+    from bot.records.tracker import TrackerEvents
+
+    value = args.id.strip()
+    if not value:
+        raise ValueError("Give a conversation id or a pseudonym.")
+    if args.sender:
+        return None, value
+    if args.pseudonym:
+        if not looks_like_pseudonym(value):
+            raise ValueError("A pseudonym is 32 characters of 0-9 and a-f.")
+        return value, None
+    if looks_like_pseudonym(value):
+        with TrackerEvents(settings) as store:
+            if value in store.senders():
+                raise ValueError(
+                    f"{value} is both a conversation id and the shape of a pseudonym. "
+                    "Say which with --sender or --pseudonym."
+                )
+        return value, None
+    return None, value
+
+
+def _confirm(question: str) -> bool:
+    try:
+        return input(question).strip().lower() in ("y", "yes")
+    except EOFError:
+        return False
+
+
+def _cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
+    """Patients' privacy rights from the command line: forget, export, the retention purge, the access log.
+    Every forget and export is written to the access log as done by "cli"."""
+    import asyncio
+    import datetime as dt
+    import json
+    from pathlib import Path
+
+    from aiohttp import ClientSession, ClientTimeout
+
+    from bot.privacy import load_or_create_secret
+    from bot.records import audit, retention
+    from bot.records.erase import cancel_rasa_reminders, forget, scheduled_reminders
+    from bot.records.export import export
+    from bot.records.identity import patient_of
+    from bot.state_files import private_opener
+    from bot.storage.db import Database
+
+    db = Database(settings.database_url)
+    db.migrate()
+    now = dt.datetime.now(dt.UTC)
+    try:
+        if args.privacy_command == "purge":
+            counts = retention.purge(db, settings, now)
+            print(f"Kept the last {settings.retention_days} days. {retention.summary(counts)}")
+            return 0
+        if args.privacy_command == "audit":
+            names = audit.staff_names(db)
+            entries = audit.access_log(db, limit=args.limit)
+            if not entries:
+                print("The access log is empty.")
+            for entry in reversed(entries):
+                when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M")
+                print(
+                    f"{when}  {entry.who_text(names):20} {audit.ACTION_WORDS.get(entry.action, entry.action):22} "
+                    f"{entry.patient}"
+                )
+            return 0
+        secret = load_or_create_secret(settings)
+        patient, sender = _privacy_subject(args, settings)
+        if args.privacy_command == "export":
+            data = export(db, settings, secret, patient=patient, sender=sender, now=now, by=audit.CLI)
+            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+            if args.output:
+                target = Path(args.output)
+                with open(target, "w", encoding="utf-8", opener=private_opener) as handle:  # patient data: 0600
+                    handle.write(text)
+                print(f"Wrote everything held about patient {data['patient']} to {target}.")
+            else:
+                sys.stdout.write(text)
+            return 0
+        pseudonym = patient_of(secret, patient=patient, sender=sender)
+        if not args.yes and not _confirm(
+            f"Delete everything stored about patient {pseudonym}? This cannot be undone. Type yes to go on: "
+        ):
+            print("Nothing was deleted.")
+            return 1
+        targets = scheduled_reminders(db, secret, pseudonym)
+        if targets:
+
+            async def cancel() -> int:
+                async with ClientSession(timeout=ClientTimeout(total=10)) as http:
+                    return await cancel_rasa_reminders(http, settings, targets)
+
+            asyncio.run(cancel())
+        erased = forget(db, settings, secret, patient=pseudonym, sender=sender, now=now, by=audit.CLI)
+        print(f"Patient {pseudonym}: {erased.summary()}")
+        if not erased.scrubbed:
+            print(
+                "The database files could not be rebuilt just now (another process held them); the rows are "
+                "deleted, and old copies go at the next deletion or purge.",
+                file=sys.stderr,
+            )
+        return 0
+    except ValueError as exc:
+        print(f"plainhealth privacy: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -463,7 +585,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = staff.add_parser("add", help="add a staff member (asks for the password)")
     p.add_argument("username")
-    p.add_argument("--name", default=None, help="the name patients see, e.g. \"Sam\" (default: the user name)")
+    p.add_argument("--name", default=None, help='the name patients see, e.g. "Sam" (default: the user name)')
     p.add_argument("--role", choices=("staff", "admin"), default="staff", help="admin can manage accounts")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=_cmd_staff)
@@ -480,8 +602,31 @@ def build_parser() -> argparse.ArgumentParser:
     safety = sub.add_parser("safety", help="how the safety net did, as staff judged it").add_subparsers(
         dest="safety_command", required=True, metavar="ACTION"
     )
-    p = safety.add_parser("review", help="tickets staff marked \"not an emergency\" or \"missed emergency\"")
+    p = safety.add_parser("review", help='tickets staff marked "not an emergency" or "missed emergency"')
     p.set_defaults(func=_cmd_safety)
+
+    privacy = sub.add_parser(
+        "privacy", help="patients' privacy rights: delete, export, retention, the access log"
+    ).add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
+    for name, text in (
+        ("forget", "delete everything stored about one patient (asks first)"),
+        ("export", "everything stored about one patient, as JSON"),
+    ):
+        p = privacy.add_parser(name, help=text)
+        p.add_argument("id", help="a conversation id, or a patient's pseudonym (32 hex digits)")
+        kind = p.add_mutually_exclusive_group()
+        kind.add_argument("--sender", action="store_true", help="ID is a conversation id")
+        kind.add_argument("--pseudonym", action="store_true", help="ID is a pseudonym")
+        if name == "forget":
+            p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+        else:
+            p.add_argument("--output", "-o", help="write the JSON to this file (made readable by you only)")
+        p.set_defaults(func=_cmd_privacy)
+    p = privacy.add_parser("purge", help="delete what is older than PLAINHEALTH_RETENTION_DAYS now")
+    p.set_defaults(func=_cmd_privacy)
+    p = privacy.add_parser("audit", help="who opened, exported or deleted patients' data")
+    p.add_argument("--limit", type=int, default=200, help="the latest N entries (default 200)")
+    p.set_defaults(func=_cmd_privacy)
 
     return parser
 

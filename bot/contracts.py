@@ -24,6 +24,7 @@ class Entity(StrEnum):
     TOPIC = "topic"
     TERM = "term"
     MODULE = "module"
+    SECTION = "section"
     CHOICE = "choice"
     APPOINTMENT_TYPE = "appointment_type"
     PROMPT = "prompt"
@@ -99,8 +100,7 @@ class Awaiting(StrEnum):
     REMINDER_OFFER = "reminder_offer"
     ADD_MEDICAL_QUESTION = "add_medical_question"
     CLEAR_LIST = "clear_list"
-    PERSON_AFTER_ADVICE = "person_after_advice"
-    PERSON_AFTER_MISUNDERSTANDING = "person_after_misunderstanding"
+    FORGET_DATA = "forget_data"
 
 
 class Answer(StrEnum):
@@ -115,3 +115,5 @@ class Answer(StrEnum):
     NO_REMINDER = "no_reminder"
     KEEP_LIST = "keep_list"
     CLEAR_LIST = "clear_list"
+    FORGET_DATA = "forget_data"
+    KEEP_DATA = "keep_data"

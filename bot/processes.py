@@ -125,8 +125,14 @@ def action_server(settings: Settings) -> ManagedProcess:
     return ManagedProcess(
         name="action server",
         command=[
-            sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-            "--port", str(settings.action_port), *_rasa_log_flag(settings),
+            sys.executable,
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.action_port),
+            *_rasa_log_flag(settings),
         ],
         ready_url=f"http://{settings.host}:{settings.action_port}/health",
         log_path=settings.state_dir / "logs" / "actions.log",
@@ -157,25 +163,39 @@ def rasa_server(settings: Settings, model: Path) -> ManagedProcess:
     return ManagedProcess(
         name="Rasa server",
         command=[
-            sys.executable, "-m", "bot.rasa_launch", "--action-timeout", str(settings.action_timeout_seconds), "run",
+            sys.executable,
+            "-m",
+            "bot.rasa_launch",
+            "--action-timeout",
+            str(settings.action_timeout_seconds),
+            "run",
             # The HTTP API only with the token: bot.rasa_launch adds Rasa's --auth-token itself, so the token
             # is never on a command line other local users can list (bot/credentials.py). The channels under
             # /webhooks/ and /socket.io/ guard themselves (bot/channels/).
             "--enable-api",
-            "--model", str(model),
-            "--endpoints", str(endpoints_file),
-            "--credentials", str(credentials_file),
-            "--interface", settings.host,
-            "--port", str(settings.rasa_port),
+            "--model",
+            str(model),
+            "--endpoints",
+            str(endpoints_file),
+            "--credentials",
+            str(credentials_file),
+            "--interface",
+            settings.host,
+            "--port",
+            str(settings.rasa_port),
             # No --cors: the socket.io channel checks origins itself (bot/channels/socketio.py), and a second
             # set of CORS headers from Sanic would make browsers refuse every answer.
             *_rasa_log_flag(settings),
         ],
         ready_url=f"{settings.rasa_url}/version",
         log_path=settings.state_dir / "logs" / "rasa.log",
-        env={**settings.to_env(), "RASA_TELEMETRY_ENABLED": "false",
-             # Bodies capped; no access log (it records URLs, and Rasa's API takes its token in the URL).
-             "SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES), "SANIC_ACCESS_LOG": "false"},
+        env={
+            **settings.to_env(),
+            "RASA_TELEMETRY_ENABLED": "false",
+            # Bodies capped; no access log (it records URLs, and Rasa's API takes its token in the URL).
+            "SANIC_REQUEST_MAX_SIZE": str(REQUEST_MAX_BYTES),
+            "SANIC_ACCESS_LOG": "false",
+        },
         cwd=settings.project_dir,
     )
 
@@ -216,15 +236,19 @@ def _logging_writes_to(log: logging.Logger, stream: TextIO) -> bool:
     while current is not None:
         for handler in current.handlers:
             found_handler = True
-            if (isinstance(handler, logging.StreamHandler) and handler.stream is stream
-                    and handler.level <= logging.WARNING):
+            if (
+                isinstance(handler, logging.StreamHandler)
+                and handler.stream is stream
+                and handler.level <= logging.WARNING
+            ):
                 return True
         if not current.propagate:
             break
         current = current.parent
     last_resort = logging.lastResort  # what logging uses when no handler is configured at all: stderr
-    return not found_handler and last_resort is not None and stream is sys.stderr \
-        and last_resort.level <= logging.WARNING
+    return (
+        not found_handler and last_resort is not None and stream is sys.stderr and last_resort.level <= logging.WARNING
+    )
 
 
 UP, WAITING, STARTING, STOPPED = "up", "waiting", "starting", "stopped"
@@ -340,11 +364,11 @@ class Supervisor:
                 self._crashed(child, now, "exited before it was ready")
             elif answers(server.ready_url):
                 child.state, child.up_since = UP, now
-                self._report(f"plainhealth: the {server.name} is back up (pid {server.pid}, "
-                             f"restart {child.restarts}).")
+                self._report(f"plainhealth: the {server.name} is back up (pid {server.pid}, restart {child.restarts}).")
             elif now - child.starting_since >= self.ready_timeout:
-                self._crashed(child, now, f"did not answer within {self.ready_timeout:g} s, so it was stopped",
-                              exited=False)
+                self._crashed(
+                    child, now, f"did not answer within {self.ready_timeout:g} s, so it was stopped", exited=False
+                )
 
     def _crashed(self, child: Child, now: float, what: str, exited: bool = True) -> None:
         server = child.server
@@ -357,8 +381,10 @@ class Supervisor:
         child.state, child.up_since = WAITING, None
         child.restart_at, child.last_delay, child.last_exit = now + delay, delay, code
         at = (dt.datetime.now() + dt.timedelta(seconds=delay)).strftime("%H:%M:%S")
-        self._report(f"plainhealth: the {server.name} {what}; restarting it in "
-                     f"{delay:g} s, at {at} (crash {child.failures} in a row; its log: {server.log_path}).")
+        self._report(
+            f"plainhealth: the {server.name} {what}; restarting it in "
+            f"{delay:g} s, at {at} (crash {child.failures} in a row; its log: {server.log_path})."
+        )
 
     def _restart(self, child: Child, now: float) -> None:
         server = child.server

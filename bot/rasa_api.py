@@ -32,8 +32,9 @@ def trigger_url(settings: Settings, conversation: str) -> str:
     return api_url(settings, f"/conversations/{quote(conversation, safe='')}/trigger_intent", output_channel="latest")
 
 
-async def trigger(http: ClientSession, settings: Settings, conversation: str, intent: str,
-                  entities: Mapping[str, str], what: str) -> bool:
+async def trigger(
+    http: ClientSession, settings: Settings, conversation: str, intent: str, entities: Mapping[str, str], what: str
+) -> bool:
     """Run ``intent`` in ``conversation`` on its latest channel; True when Rasa took it. ``what`` names the
     item in the warning ("reminder 12", "hand-off ticket 3"), never the conversation or any text."""
     body = {"name": intent, "entities": dict(entities)}

@@ -65,6 +65,35 @@ def _withhold_patient_words() -> None:
     log_utils._anonymizer = withhold
 
 
+# How often a message waits for the one before it in the same conversation to finish (Rasa: every second,
+# so a patient who sends two messages quickly waited a second for the second answer).
+LOCK_WAIT_SECONDS = 0.05
+
+
+def _shorter_lock_waits() -> None:
+    from rasa.core.lock_store import LOCK_LIFETIME, LockStore
+
+    original = LockStore.lock
+
+    def lock(
+        self: LockStore,
+        conversation_id: str,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = LOCK_WAIT_SECONDS,
+    ) -> Any:
+        return original(self, conversation_id, lock_lifetime, min(wait_time_in_seconds, LOCK_WAIT_SECONDS))
+
+    LockStore.lock = lock
+
+
+def with_auth_token(argv: list[str], token: str) -> list[str]:
+    """``--auth-token=<token>`` in one piece: a random token may start with "-", which argparse would read as
+    another option (the server then refused to start, one time in 64)."""
+    if any(a == "--auth-token" or a.startswith("--auth-token=") for a in argv):
+        return argv
+    return [*argv, f"--auth-token={token}"]
+
+
 def main(argv: list[str]) -> None:
     timeout = 10
     if len(argv) >= 2 and argv[0] == "--action-timeout":
@@ -75,12 +104,13 @@ def main(argv: list[str]) -> None:
     remote_actions.DEFAULT_REQUEST_TIMEOUT = timeout  # read at call time by RemoteAction.run
     _start_sessions_without_the_action_server()
     _withhold_patient_words()
-    if argv and argv[0] == "run" and "--enable-api" in argv and "--auth-token" not in argv:
+    _shorter_lock_waits()
+    if argv and argv[0] == "run" and "--enable-api" in argv:
         from bot.credentials import api_token
         from bot.settings import Settings
 
         # Here, not on the command line: every local user can read a process's arguments.
-        argv = [*argv, "--auth-token", api_token(Settings.from_env())]
+        argv = with_auth_token(argv, api_token(Settings.from_env()))
     sys.argv = ["rasa", *argv]
     rasa_main()
 

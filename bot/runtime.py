@@ -17,6 +17,7 @@ from bot.settings import Settings
 from bot.storage.db import Database
 
 if TYPE_CHECKING:
+    from bot.answers.answerer import Answerer
     from bot.conversation.core import Conversation
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ class Runtime:
     _db: Database | None = None
     _secret: bytes | None = None
     _library: Library | None = None
+    _note_version: str | None = None
+    _answerer: Answerer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -42,11 +45,7 @@ class Runtime:
     def library(self) -> Library:
         """The content, loaded once. Broken files are logged (file, line, what is wrong) and left out."""
         with self._lock:
-            if self._library is None:
-                from bot.content.loader import load_library
-
-                self._library = load_library(self.settings.content_dir)
-            return self._library
+            return self._load_library()
 
     @property
     def secret(self) -> bytes:
@@ -56,6 +55,34 @@ class Runtime:
 
     def patient_id(self, sender_id: str) -> str:
         return pseudonym(sender_id, self.secret)
+
+    @property
+    def answerer(self) -> Answerer:
+        """The index of passages patients' questions are answered from, built once from the content."""
+        with self._lock:
+            if self._answerer is None:
+                from bot.answers.answerer import Answerer
+
+                self._answerer = Answerer(self._load_library())
+            return self._answerer
+
+    def _load_library(self) -> Library:
+        """Callers hold the lock."""
+        if self._library is None:
+            from bot.content.loader import load_library
+
+            self._library = load_library(self.settings.content_dir)
+        return self._library
+
+    @property
+    def privacy_note_version(self) -> str:
+        """A short hash of the privacy note's words in the domain: a changed note is a new version, shown
+        again to everyone (bot/conversation/core.py)."""
+        if self._note_version is None:
+            from bot.conversation.privacy import note_version
+
+            self._note_version = note_version(self.settings.domain_path)
+        return self._note_version
 
     def conversation(self, sender_id: str) -> Conversation:
         """The patient's conversation core, for one message (bot/conversation/core.py)."""

@@ -47,6 +47,7 @@ class Settings:
     reminder_delay_seconds: int = 0
     reminder_grace_seconds: int = 60
     print_link_hours: int = 72
+    retention_days: int = 180  # chats and app data older than this are deleted (bot/records/retention.py)
     date_order: str = field(default="mdy", metadata={"clean": str.lower})
     handoff_hours: str = field(default="clinic", metadata={"clean": str.lower})
     staff_session_hours: int = 12
@@ -75,28 +76,44 @@ class Settings:
         if not 0 <= self.reminder_hour <= 23:
             raise SettingsError(f"PLAINHEALTH_REMINDER_HOUR must be an hour from 0 to 23, not {self.reminder_hour}.")
         if self.date_order not in ("mdy", "dmy"):
-            raise SettingsError(f"PLAINHEALTH_DATE_ORDER must be mdy (3/12 is March 12) or dmy (3/12 is 3 December), "
-                                f"not {self.date_order!r}.")
+            raise SettingsError(
+                f"PLAINHEALTH_DATE_ORDER must be mdy (3/12 is March 12) or dmy (3/12 is 3 December), "
+                f"not {self.date_order!r}."
+            )
         if self.print_link_hours < 1:
             raise SettingsError("PLAINHEALTH_PRINT_LINK_HOURS must be 1 or more.")
+        if self.retention_days < 1:
+            raise SettingsError(
+                "PLAINHEALTH_RETENTION_DAYS must be 1 or more (how many days chats and patients' "
+                f"data are kept), not {self.retention_days}."
+            )
         if self.handoff_hours not in ("clinic", "always", "never"):
-            raise SettingsError("PLAINHEALTH_HANDOFF_HOURS must be clinic (the clinic's opening hours), always "
-                                "(someone answers day and night) or never (always out of hours), "
-                                f"not {self.handoff_hours!r}.")
+            raise SettingsError(
+                "PLAINHEALTH_HANDOFF_HOURS must be clinic (the clinic's opening hours), always "
+                "(someone answers day and night) or never (always out of hours), "
+                f"not {self.handoff_hours!r}."
+            )
         if bool(self.staff_telegram_token) != bool(self.staff_telegram_chat):
-            raise SettingsError("Set both PLAINHEALTH_STAFF_TELEGRAM_TOKEN and PLAINHEALTH_STAFF_TELEGRAM_CHAT to "
-                                "tell staff about new hand-offs on Telegram, or neither.")
+            raise SettingsError(
+                "Set both PLAINHEALTH_STAFF_TELEGRAM_TOKEN and PLAINHEALTH_STAFF_TELEGRAM_CHAT to "
+                "tell staff about new hand-offs on Telegram, or neither."
+            )
         if not 1 <= self.action_timeout_seconds <= 300:
-            raise SettingsError("PLAINHEALTH_ACTION_TIMEOUT_SECONDS must be between 1 and 300 (how long Rasa waits "
-                                f"for the action server), not {self.action_timeout_seconds}.")
+            raise SettingsError(
+                "PLAINHEALTH_ACTION_TIMEOUT_SECONDS must be between 1 and 300 (how long Rasa waits "
+                f"for the action server), not {self.action_timeout_seconds}."
+            )
         if self.staff_session_hours < 1:
             raise SettingsError("PLAINHEALTH_STAFF_SESSION_HOURS must be 1 or more.")
         if not 100 <= self.max_message_chars <= 10000:
-            raise SettingsError("PLAINHEALTH_MAX_MESSAGE_CHARS must be between 100 and 10000 (the longest message a "
-                                f"patient may send), not {self.max_message_chars}.")
+            raise SettingsError(
+                "PLAINHEALTH_MAX_MESSAGE_CHARS must be between 100 and 10000 (the longest message a "
+                f"patient may send), not {self.max_message_chars}."
+            )
         if self.sender_messages_per_minute < 1 or self.address_messages_per_minute < 1:
-            raise SettingsError("PLAINHEALTH_SENDER_MESSAGES_PER_MINUTE and PLAINHEALTH_ADDRESS_MESSAGES_PER_MINUTE "
-                                "must be 1 or more.")
+            raise SettingsError(
+                "PLAINHEALTH_SENDER_MESSAGES_PER_MINUTE and PLAINHEALTH_ADDRESS_MESSAGES_PER_MINUTE must be 1 or more."
+            )
         if not 1 <= self.max_grade <= 18:
             raise SettingsError(f"PLAINHEALTH_MAX_GRADE must be between 1 and 18, not {self.max_grade}.")
 

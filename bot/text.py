@@ -23,6 +23,14 @@ doctor doc nurse gp dad mom mother father husband wife son daughter told diagnos
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
+# Numbers as patients write them in words ("remove the third one" uses ordinals kept where they are read).
+CARDINALS = {
+    word: number
+    for number, word in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], start=1
+    )
+}
+
 
 def stem(word: str) -> str:
     """Fold the plural and possessive forms patients use, the same way on both sides of a match."""

@@ -76,19 +76,25 @@ def ensure_model(settings: Settings, force: bool = False, quiet: bool = False) -
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     cmd = [
-        sys.executable, "-m", "rasa", "train",
-        "--config", str(settings.project_dir / "config.yml"),
-        "--domain", str(rasa_domain(settings)),
-        "--data", str(settings.project_dir / "data"),
-        "--out", str(settings.models_dir),
-        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        str(settings.project_dir / "config.yml"),
+        "--domain",
+        str(rasa_domain(settings)),
+        "--data",
+        str(settings.project_dir / "data"),
+        "--out",
+        str(settings.models_dir),
+        "--fixed-model-name",
+        target.name.removesuffix(".tar.gz"),
     ]
     if force:
         cmd.append("--force")
     env = {**os.environ, **settings.to_env()}  # components that read content at training see the same files
-    output = subprocess.run(
-        cmd, cwd=settings.project_dir, env=env, capture_output=quiet, text=True, check=False
-    )
+    output = subprocess.run(cmd, cwd=settings.project_dir, env=env, capture_output=quiet, text=True, check=False)
     if output.returncode != 0 or not target.exists():
         detail = (output.stderr or "")[-4000:] if quiet else ""
         raise TrainingError(f"Training failed (exit {output.returncode}). {detail}".strip())
@@ -98,9 +104,7 @@ def ensure_model(settings: Settings, force: bool = False, quiet: bool = False) -
 
 def _prune_old_models(settings: Settings, keep: Path, how_many: int = 3) -> None:
     """Keep the few newest models so switching branches back and forth does not retrain."""
-    models = sorted(
-        settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True
-    )
+    models = sorted(settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in [m for m in models if m != keep][how_many - 1 :]:
         old.unlink(missing_ok=True)
 

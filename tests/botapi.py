@@ -27,14 +27,27 @@ class BotApiStandIn:
         else:
             body = {k: v for k, v in (await request.post()).items()}
         if method == "getMe":
-            return web.json_response({"ok": True, "result": {"id": 42, "is_bot": True, "first_name": "Staff alerts",
-                                                             "username": "staff_alerts_bot"}})
+            return web.json_response(
+                {
+                    "ok": True,
+                    "result": {"id": 42, "is_bot": True, "first_name": "Staff alerts", "username": "staff_alerts_bot"},
+                }
+            )
         if method == "sendMessage":
             self.sent.append(body)
             chat = str(body.get("chat_id"))
             chat_id = int(chat) if chat.lstrip("-").isdigit() else 1
-            return web.json_response({"ok": True, "result": {
-                "message_id": len(self.sent), "date": int(time.time()), "text": body.get("text", ""),
-                "chat": {"id": chat_id, "type": "group", "title": "Staff"}}})
-        return web.json_response({"ok": False, "error_code": 404, "description": f"no {json.dumps(method)}"},
-                                 status=404)
+            return web.json_response(
+                {
+                    "ok": True,
+                    "result": {
+                        "message_id": len(self.sent),
+                        "date": int(time.time()),
+                        "text": body.get("text", ""),
+                        "chat": {"id": chat_id, "type": "group", "title": "Staff"},
+                    },
+                }
+            )
+        return web.json_response(
+            {"ok": False, "error_code": 404, "description": f"no {json.dumps(method)}"}, status=404
+        )

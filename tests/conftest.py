@@ -36,9 +36,25 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
     use_runtime(None)
 
 
+class NoteAsideDispatcher(CollectingDispatcher):
+    """rasa_sdk's dispatcher, with the privacy note a patient gets on first contact kept aside in
+    ``privacy_notes``, so a test about something else sees exactly that something (the note has its own
+    tests: tests/test_actions_privacy.py)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.privacy_notes: list[dict[str, Any]] = []
+
+    def utter_message(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("response") == "utter_privacy_note":
+            self.privacy_notes.append(kwargs)
+            return
+        super().utter_message(*args, **kwargs)
+
+
 @pytest.fixture
 def dispatcher() -> CollectingDispatcher:
-    return CollectingDispatcher()
+    return NoteAsideDispatcher()
 
 
 @pytest.fixture(scope="session")
@@ -76,14 +92,17 @@ class Servers:
 
     def post_json(self, path: str, payload: dict[str, Any]) -> Any:
         request = urllib.request.Request(
-            api_url(self.settings, path), data=json.dumps(payload).encode(),
-            headers={"Content-Type": "application/json"}, method="POST",
+            api_url(self.settings, path),
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
 
-    def staff_account(self, username: str, display_name: str, role: str = "staff",
-                      password: str = "correct horse battery") -> str:
+    def staff_account(
+        self, username: str, display_name: str, role: str = "staff", password: str = "correct horse battery"
+    ) -> str:
         """A console account in the servers' database (made once); returns the password."""
         from bot.storage import staff
         from bot.storage.db import Database
@@ -118,9 +137,14 @@ def start_servers(tmp: Path, model: Path) -> Servers:
     # Reminders fire a few seconds after they are set, so a test can see one arrive.
     embed_port = free_port()
     settings = Settings(
-        project_dir=ROOT, state_dir=tmp, models_dir=ROOT / "models",
-        rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-        reminder_delay_seconds=8, reminder_grace_seconds=6,
+        project_dir=ROOT,
+        state_dir=tmp,
+        models_dir=ROOT / "models",
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        reminder_delay_seconds=8,
+        reminder_grace_seconds=6,
         # Rasa gives up on a hung action server after this long (the emergency guidance never waits for it).
         action_timeout_seconds=4,
         # Someone "answers" hand-offs at any hour, so the tests do not depend on the clock; the
@@ -153,8 +177,16 @@ def servers(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> It
 
 
 @pytest.fixture
-def new_sender() -> Callable[[], str]:
-    return lambda: f"e2e-{uuid.uuid4().hex[:12]}"
+def new_sender(servers: Servers) -> Callable[[], str]:
+    """A new patient who has already said OK to the privacy note, so a test about something else sees exactly
+    that something (the note on first contact has its own tests: tests/test_e2e_privacy.py)."""
+
+    def make() -> str:
+        sender = f"e2e-{uuid.uuid4().hex[:12]}"
+        servers.send("/privacy_ok", sender)
+        return sender
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -100,11 +100,13 @@ class TelegramStandIn:
             self.updates.append(update)
         return update
 
-    def fail_next(self, method: str, status: int, description: str = "", retry_after: int | None = None,
-                  times: int = 1) -> None:
+    def fail_next(
+        self, method: str, status: int, description: str = "", retry_after: int | None = None, times: int = 1
+    ) -> None:
         with self._lock:
             self.failures.setdefault(method, []).extend(
-                [Failure(status, description or _DESCRIPTIONS.get(status, "Error"), retry_after)] * times)
+                [Failure(status, description or _DESCRIPTIONS.get(status, "Error"), retry_after)] * times
+            )
 
     def calls_of(self, method: str, chat_id: int | None = None) -> list[Call]:
         with self._lock:
@@ -113,8 +115,14 @@ class TelegramStandIn:
             found = [c for c in found if str(c.params.get("chat_id")) == str(chat_id)]
         return found
 
-    def wait_for(self, method: str, match: Callable[[Call], bool] = lambda _: True, chat_id: int | None = None,
-                 timeout: float = 30.0, after: int = 0) -> Call:
+    def wait_for(
+        self,
+        method: str,
+        match: Callable[[Call], bool] = lambda _: True,
+        chat_id: int | None = None,
+        timeout: float = 30.0,
+        after: int = 0,
+    ) -> Call:
         """The first successful call of ``method`` (from the ``after``-th on) that matches; waits for it."""
         deadline = time.monotonic() + timeout
         while True:
@@ -126,8 +134,14 @@ class TelegramStandIn:
                 raise AssertionError(f"no matching {method} within {timeout} s; last calls: {seen}")
             time.sleep(0.05)
 
-    async def await_for(self, method: str, match: Callable[[Call], bool] = lambda _: True,
-                        chat_id: int | None = None, timeout: float = 10.0, after: int = 0) -> Call:
+    async def await_for(
+        self,
+        method: str,
+        match: Callable[[Call], bool] = lambda _: True,
+        chat_id: int | None = None,
+        timeout: float = 10.0,
+        after: int = 0,
+    ) -> Call:
         """``wait_for`` for a test running on the same event loop as the stand-in."""
         deadline = time.monotonic() + timeout
         while True:
@@ -148,18 +162,23 @@ class TelegramStandIn:
     def user(user_id: int, name: str = "Pat") -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": name}
 
-    def message(self, user_id: int, chat_id: int | None = None, chat_type: str = "private",
-                **content: Any) -> dict[str, Any]:
+    def message(
+        self, user_id: int, chat_id: int | None = None, chat_type: str = "private", **content: Any
+    ) -> dict[str, Any]:
         chat: dict[str, Any] = {"id": chat_id if chat_id is not None else user_id, "type": chat_type}
         if chat_type == "private":
             chat["first_name"] = "Pat"
         else:
             chat["title"] = "Family group"
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
-                "from": self.user(user_id), **content}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.user(user_id),
+            **content,
+        }
 
-    def text(self, user_id: int, text: str, chat_id: int | None = None, chat_type: str = "private"
-             ) -> dict[str, Any]:
+    def text(self, user_id: int, text: str, chat_id: int | None = None, chat_type: str = "private") -> dict[str, Any]:
         """A text message (a leading /command gets its bot_command entity, as Telegram adds it)."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
@@ -172,27 +191,48 @@ class TelegramStandIn:
         return self.push({"edited_message": message})
 
     def sticker(self, user_id: int) -> dict[str, Any]:
-        return self.push({"message": self.message(user_id, sticker={
-            "file_id": "st1", "file_unique_id": "st1u", "type": "regular", "width": 512, "height": 512,
-            "is_animated": False, "is_video": False})})
+        return self.push(
+            {
+                "message": self.message(
+                    user_id,
+                    sticker={
+                        "file_id": "st1",
+                        "file_unique_id": "st1u",
+                        "type": "regular",
+                        "width": 512,
+                        "height": 512,
+                        "is_animated": False,
+                        "is_video": False,
+                    },
+                )
+            }
+        )
 
     def photo(self, user_id: int, caption: str | None = None) -> dict[str, Any]:
-        content: dict[str, Any] = {"photo": [{"file_id": "ph1", "file_unique_id": "ph1u", "width": 90,
-                                              "height": 90}]}
+        content: dict[str, Any] = {"photo": [{"file_id": "ph1", "file_unique_id": "ph1u", "width": 90, "height": 90}]}
         if caption is not None:
             content["caption"] = caption
         return self.push({"message": self.message(user_id, **content)})
 
     def voice(self, user_id: int) -> dict[str, Any]:
-        return self.push({"message": self.message(user_id, voice={"file_id": "v1", "file_unique_id": "v1u",
-                                                                  "duration": 3})})
+        return self.push(
+            {"message": self.message(user_id, voice={"file_id": "v1", "file_unique_id": "v1u", "duration": 3})}
+        )
 
     def press(self, user_id: int, sent: Call, data: str) -> dict[str, Any]:
         """A press of the button carrying ``data`` on the message ``sent`` (a recorded sendMessage)."""
         result = sent.result
-        return self.push({"callback_query": {
-            "id": f"cq{next(self._update_ids)}", "from": self.user(user_id), "chat_instance": "ci1",
-            "data": data, "message": result}})
+        return self.push(
+            {
+                "callback_query": {
+                    "id": f"cq{next(self._update_ids)}",
+                    "from": self.user(user_id),
+                    "chat_instance": "ci1",
+                    "data": data,
+                    "message": result,
+                }
+            }
+        )
 
     @staticmethod
     def buttons(call: Call) -> list[tuple[str, str]]:
@@ -242,8 +282,15 @@ class TelegramStandIn:
             await asyncio.sleep(0.02)
 
     def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "Clinic helper", "username": "clinic_helper_bot",
-                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Clinic helper",
+            "username": "clinic_helper_bot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     def _deleteWebhook(self, params: dict[str, Any]) -> bool:
         self.webhook = {}
@@ -264,9 +311,13 @@ class TelegramStandIn:
 
     def _sent(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat = int(str(params.get("chat_id")))
-        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
-                                   "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
-                                   "from": self._getMe({}), **content}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
+            "from": self._getMe({}),
+            **content,
+        }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         return message

@@ -5,8 +5,7 @@ from bot.storage.feedback import feedback_for
 
 
 def test_feedback_is_saved_with_a_pseudonym_and_thanked(runtime, dispatcher) -> None:
-    tracker = make_tracker("too many big words", "give_feedback", sender_id="telegram-42",
-                           slots={"topic": "asthma"})
+    tracker = make_tracker("too many big words", "give_feedback", sender_id="telegram-42", slots={"topic": "asthma"})
     assert ActionSaveFeedback().run(dispatcher, tracker, {}) == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_feedback_thanks"]
     rows = feedback_for(runtime.db, runtime.patient_id("telegram-42"))

@@ -19,8 +19,14 @@ from bot.settings import PROJECT_ROOT
 
 SENDER = "telegram-0451"
 WORD_JOINER = "\u2060"
-TRICKY = ["Can I take 0[x] pills?", "What is {count}?", "Is {0[__class__]} bad?", "Why {questions} }{ here?",
-          "Does 100% or %s matter?", "[0] or 0[ or [x] first?"]
+TRICKY = [
+    "Can I take 0[x] pills?",
+    "What is {count}?",
+    "Is {0[__class__]} bad?",
+    "Why {questions} }{ here?",
+    "Does 100% or %s matter?",
+    "[0] or 0[ or [x] first?",
+]
 
 
 def responses() -> dict[str, str]:
@@ -39,8 +45,23 @@ def visible(text: str) -> str:
     return text.replace(WORD_JOINER, "")
 
 
-@pytest.mark.parametrize("value", ["{", "}", "0[", "{0[__class__]}", "%s", "a {b} c", "10[1]", "[0]", "{}{}",
-                                   "{count} {questions}", "%(count)s %d", "0" * 5 + "[" * 5])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "{",
+        "}",
+        "0[",
+        "{0[__class__]}",
+        "%s",
+        "a {b} c",
+        "10[1]",
+        "[0]",
+        "{}{}",
+        "{count} {questions}",
+        "%(count)s %d",
+        "0" * 5 + "[" * 5,
+    ],
+)
 def test_any_value_fills_a_template_as_written(value: str) -> None:
     dispatcher = CollectingDispatcher()
     send(dispatcher, [Say("utter_questions_list", {"count": 3, "questions": value})])
@@ -61,14 +82,15 @@ def test_values_that_are_not_text_are_sent_as_they_are() -> None:
     assert template_value(10) == 10 and template_value(None) is None and template_value(2.5) == 2.5
 
 
-def test_show_my_questions_prints_the_patients_own_words(runtime) -> None:
-    dispatcher = CollectingDispatcher()
+def test_show_my_questions_prints_the_patients_own_words(runtime, dispatcher) -> None:
     for question in TRICKY:
-        ActionAddQuestion().run(dispatcher, make_tracker(f"add a question: {question}", "add_question",
-                                                         sender_id=SENDER), {})
+        ActionAddQuestion().run(
+            dispatcher, make_tracker(f"add a question: {question}", "add_question", sender_id=SENDER), {}
+        )
     added = [rendered(m) for m in dispatcher.messages]
-    assert [visible(t) for t in added] == [f'Added: "{q}". You have {i} on your list.'
-                                           for i, q in enumerate(TRICKY, start=1)]
+    assert [visible(t) for t in added] == [
+        f'Added: "{q}". You have {i} on your list.' for i, q in enumerate(TRICKY, start=1)
+    ]
     dispatcher.messages.clear()
     ActionShowQuestions().run(dispatcher, make_tracker("show my questions", "show_questions", sender_id=SENDER), {})
     [message] = dispatcher.messages
@@ -100,5 +122,7 @@ def test_every_action_sends_values_through_send() -> None:
 def _inside_send(tree: ast.Module, call: ast.Call, path: Path) -> bool:
     if path.name != "base.py":
         return False
-    return any(isinstance(f, ast.FunctionDef) and f.name == "send" and f.lineno <= call.lineno <= (f.end_lineno or 0)
-               for f in tree.body)
+    return any(
+        isinstance(f, ast.FunctionDef) and f.name == "send" and f.lineno <= call.lineno <= (f.end_lineno or 0)
+        for f in tree.body
+    )

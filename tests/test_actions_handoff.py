@@ -64,15 +64,21 @@ def test_the_loop_passes_messages_on_and_delivers_staff_replies(runtime, dispatc
     ticket = store.open_ticket_for(runtime.db, runtime.patient_id("test-patient"))
     store.add_line(runtime.db, ticket.id, "staff", "Let me look.", name="Sam", delivered=False)
     dispatcher.messages.clear()
-    external = make_tracker("EXTERNAL: EXTERNAL_staff_reply", "EXTERNAL_staff_reply",
-                            entities=[{"entity": "handoff", "value": str(ticket.id)}])
+    external = make_tracker(
+        "EXTERNAL: EXTERNAL_staff_reply",
+        "EXTERNAL_staff_reply",
+        entities=[{"entity": "handoff", "value": str(ticket.id)}],
+    )
     assert form.validate_handoff_message("x", dispatcher, external, {}) == {"handoff_message": None}
     assert [m["text"] for m in dispatcher.messages] == ["Sam (clinic team): Let me look."]
     assert [m.get("staff_name") for m in dispatcher.messages] == ["Sam"]  # the widget's only sign of a person
     store.close(runtime.db, ticket.id, None, "done")
     dispatcher.messages.clear()
-    ended = make_tracker("EXTERNAL: EXTERNAL_handoff_ended", "EXTERNAL_handoff_ended",
-                         entities=[{"entity": "handoff", "value": str(ticket.id)}])
+    ended = make_tracker(
+        "EXTERNAL: EXTERNAL_handoff_ended",
+        "EXTERNAL_handoff_ended",
+        entities=[{"entity": "handoff", "value": str(ticket.id)}],
+    )
     result = form.validate_handoff_message("x", dispatcher, ended, {})
     assert result == {"handoff_message": None, "requested_slot": None}
     assert dispatcher.messages[-1]["response"] == "utter_handoff_back"

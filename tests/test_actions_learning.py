@@ -31,8 +31,7 @@ def run(action, dispatcher, text, intent, entities=None, events=None) -> list[st
 
 
 def test_start_uses_the_topic_entity_and_stores_progress_under_a_pseudonym(runtime, dispatcher) -> None:
-    said = run(ActionStartLesson(), dispatcher, "what is copd", "learn_topic",
-               [{"entity": "topic", "value": "copd"}])
+    said = run(ActionStartLesson(), dispatcher, "what is copd", "learn_topic", [{"entity": "topic", "value": "copd"}])
     assert said == ["utter_lesson_start", "utter_lesson_part"]
     assert dispatcher.messages[1]["part"] == 1
     patient = runtime.patient_id(SENDER)
@@ -44,10 +43,14 @@ def test_module_button_and_next_simpler_stop_continue(runtime, dispatcher) -> No
     run(ActionStartLesson(), dispatcher, "/learn_topic", "learn_topic", [{"entity": "module", "value": "asthma"}])
     assert run(ActionLessonNext(), dispatcher, "next", "lesson_next") == ["utter_lesson_part"]
     assert dispatcher.messages[0]["part"] == 2
-    assert run(ActionLessonSimpler(), dispatcher, "simpler", "lesson_simpler") == ["utter_lesson_simpler"]
+    # Part 2 is in a section with a plainer version ("### Simpler"), so that is what "simpler" shows.
+    assert run(ActionLessonSimpler(), dispatcher, "simpler", "lesson_simpler") == ["utter_lesson_simpler_part"]
+    assert dispatcher.messages[0]["lesson_text"].startswith("**")
     assert run(ActionLessonStop(), dispatcher, "stop", "lesson_stop") == ["utter_lesson_stopped"]
     assert run(ActionContinueLesson(), dispatcher, "continue my lesson", "continue_lesson") == [
-        "utter_lesson_welcome_back", "utter_lesson_part"]
+        "utter_lesson_welcome_back",
+        "utter_lesson_part",
+    ]
 
 
 def test_teach_back_button_answer_is_stored(runtime, dispatcher) -> None:
@@ -62,8 +65,9 @@ def test_teach_back_button_answer_is_stored(runtime, dispatcher) -> None:
 
 
 def test_define_term_with_and_without_a_word(runtime, dispatcher) -> None:
-    said = run(ActionDefineTerm(), dispatcher, "what does benign mean", "define_term",
-               [{"entity": "term", "value": "benign"}])
+    said = run(
+        ActionDefineTerm(), dispatcher, "what does benign mean", "define_term", [{"entity": "term", "value": "benign"}]
+    )
     assert said == ["utter_term_definition"] and dispatcher.messages[0]["term"] == "benign"
     assert run(ActionDefineTerm(), dispatcher, "what does a word mean", "define_term") == ["utter_term_ask"]
     assert run(ActionDefineTerm(), dispatcher, "what does zorbular mean", "define_term") == ["utter_term_unknown"]

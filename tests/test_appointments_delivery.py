@@ -45,8 +45,9 @@ async def fake_rasa(fail_for: set[str]) -> AsyncIterator[tuple[int, list[tuple[s
 def overdue(runtime, conversation: str) -> int:
     patient = runtime.patient_id(conversation)
     visit = visits.save_appointment(runtime.db, patient, "blood_test", None, NOW.date())
-    row = visits.schedule_reminder(runtime.db, patient, visit.id, seal(conversation, runtime.secret),
-                                   NOW - dt.timedelta(minutes=10))
+    row = visits.schedule_reminder(
+        runtime.db, patient, visit.id, seal(conversation, runtime.secret), NOW - dt.timedelta(minutes=10)
+    )
     return row.id
 
 
@@ -86,8 +87,9 @@ def test_rasa_down_is_a_warning_and_false_never_an_exception(runtime, caplog: py
 def test_a_reminder_too_late_to_help_is_dropped(runtime) -> None:
     patient = runtime.patient_id("patient-d")
     visit = visits.save_appointment(runtime.db, patient, "blood_test", None, NOW.date())
-    row = visits.schedule_reminder(runtime.db, patient, visit.id, seal("patient-d", runtime.secret),
-                                   NOW - dt.timedelta(hours=21))
+    row = visits.schedule_reminder(
+        runtime.db, patient, visit.id, seal("patient-d", runtime.secret), NOW - dt.timedelta(hours=21)
+    )
 
     async def scenario() -> int:
         async with fake_rasa(set()) as (port, calls), ClientSession() as http:

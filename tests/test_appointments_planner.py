@@ -66,8 +66,11 @@ def test_prompts_have_add_buttons_and_offer_the_sets_that_fit(planner) -> None:
     replies = planner.prompts()
     assert replies[0].values["title"] == "Ask Me 3"
     prompts = [r for r in replies if r.buttons and r.buttons[0]["title"] == "Add to my list"]
-    assert [r.text for r in prompts] == ["What is my main problem?", "What do I need to do?",
-                                         "Why is it important for me to do this?"]
+    assert [r.text for r in prompts] == [
+        "What is my main problem?",
+        "What do I need to do?",
+        "Why is it important for me to do this?",
+    ]
     assert prompts[0].buttons[0]["payload"] == '/add_question{"prompt": "ask-me-3/0"}'
     more = [b["title"] for b in replies[-1].buttons]
     assert more[0] == "For your blood test" and "Questions for a big choice" in more

@@ -42,9 +42,20 @@ def test_control_characters_become_spaces() -> None:
     assert check_text("line one\nline two\ttab", 2000).text == "line one\nline two\ttab"
 
 
-@pytest.mark.parametrize("text", ["/EXTERNAL_handoff_ended", "/EXTERNAL_staff_reply{\"handoff\": \"3\"}",
-                                  "/restart", "/session_start", "/back", "/emergency", "/emergency_check",
-                                  "/nlu_fallback", "/other_language{\"message_language\": \"es\"}"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/EXTERNAL_handoff_ended",
+        '/EXTERNAL_staff_reply{"handoff": "3"}',
+        "/restart",
+        "/session_start",
+        "/back",
+        "/emergency",
+        "/emergency_check",
+        "/nlu_fallback",
+        '/other_language{"message_language": "es"}',
+    ],
+)
 def test_internal_and_alarm_payloads_typed_by_a_patient_are_refused(text: str) -> None:
     assert screen_payload(text) is None
     assert screen_payload(text, offered=["/deny"]) is None
@@ -109,3 +120,8 @@ def test_the_kind_replies_are_plain_enough_for_patients(scorer) -> None:  # type
 
     for text in REPLIES.values():
         assert scorer.score(text.format(max_chars="2,000", emergency_number="911")).grade <= 6, text
+
+
+def test_half_an_emoji_is_replaced_not_passed_on() -> None:
+    assert check_text("hello \ud83d there", 2000).text == "hello \ufffd there"
+    assert check_text("ok \ud83d\ude00", 2000).text == "ok \U0001f600"  # a whole pair stays an emoji

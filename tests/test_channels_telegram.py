@@ -50,11 +50,13 @@ def test_markdown_becomes_telegram_html_and_everything_else_is_escaped() -> None
     assert to_html("**Call 911** now") == "<b>Call 911</b> now"
     assert to_html("Take it *slowly* and _calmly_") == "Take it <i>slowly</i> and <i>calmly</i>"
     assert to_html("See [MedlinePlus](https://medlineplus.gov/a?b=1&c=2)") == (
-        'See <a href="https://medlineplus.gov/a?b=1&amp;c=2">MedlinePlus</a>')
+        'See <a href="https://medlineplus.gov/a?b=1&amp;c=2">MedlinePlus</a>'
+    )
     # A patient's tags, ampersands and stray symbols are text, not markup.
     assert to_html("<b>hi</b> & <script>x</script>") == "&lt;b&gt;hi&lt;/b&gt; &amp; &lt;script&gt;x&lt;/script&gt;"
     assert to_html("snake_case_word and 2 * 3 * 4 and * a list item") == (
-        "snake_case_word and 2 * 3 * 4 and * a list item")
+        "snake_case_word and 2 * 3 * 4 and * a list item"
+    )
     assert to_html("[click](javascript:alert(1))") == "[click](javascript:alert(1))"
     assert to_html("**<i>x</i>**") == "<b>&lt;i&gt;x&lt;/i&gt;</b>"
 
@@ -95,7 +97,7 @@ def test_button_keys_fit_callback_data_and_belong_to_one_conversation() -> None:
     assert keys.payload_for("tg-a", key) == payload
     assert keys.payload_for("tg-b", key) is None  # another patient cannot press it
     for i in range(5):
-        keys.key_for("tg-a", f"/choose{{\"choice\": \"{i}\"}}")
+        keys.key_for("tg-a", f'/choose{{"choice": "{i}"}}')
     assert keys.payload_for("tg-a", key) is None  # bounded: the oldest was forgotten ...
     assert keys.payload_for("tg-a", key, offered=["/help", payload]) == payload  # ... and found from history
     restarted = ButtonKeys(b"secret")
@@ -155,12 +157,14 @@ class Assistant:
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Settings, standin: TelegramStandIn, assistant: Assistant,
-                  **changes: Any) -> AsyncIterator[TelegramBridge]:
+async def running(
+    settings: Settings, standin: TelegramStandIn, assistant: Assistant, **changes: Any
+) -> AsyncIterator[TelegramBridge]:
     server = TestServer(standin.app)
     await server.start_server()
-    configured = settings.with_changes(telegram_token=TOKEN, telegram_api_url=str(server.make_url("")).rstrip("/"),
-                                       **changes)
+    configured = settings.with_changes(
+        telegram_token=TOKEN, telegram_api_url=str(server.make_url("")).rstrip("/"), **changes
+    )
     db = Database(configured.database_url)
     db.migrate()
     secret = load_or_create_secret(configured)
@@ -205,8 +209,15 @@ def test_a_button_press_is_answered_marked_and_sends_its_long_payload(settings: 
 
     def answer(message: UserMessage) -> list[dict[str, Any]]:
         if message.text == "menu":
-            return [{"text": "Pick one.", "buttons": [{"title": "Add to my list", "payload": long_payload},
-                                                       {"title": "Menu", "payload": "/help"}]}]
+            return [
+                {
+                    "text": "Pick one.",
+                    "buttons": [
+                        {"title": "Add to my list", "payload": long_payload},
+                        {"title": "Menu", "payload": "/help"},
+                    ],
+                }
+            ]
         return [{"text": "Added."}]
 
     assistant = Assistant(answer)
@@ -307,17 +318,35 @@ def test_commands_are_sent_on_as_the_other_channels_send_them(settings: Settings
 
     async def go() -> None:
         async with running(settings, standin, assistant):
-            for command in ("/start", "/help", "/menu@clinic_helper_bot", "/questions", "/human", "/forget",
-                            "/privacy", "/EXTERNAL_handoff_ended"):
+            for command in (
+                "/start",
+                "/help",
+                "/menu@clinic_helper_bot",
+                "/questions",
+                "/human",
+                "/forget",
+                "/privacy",
+                "/EXTERNAL_handoff_ended",
+            ):
                 standin.text(PATIENT, command)
             await assistant.wait(7)
-            await standin.await_for("sendMessage", lambda c: "say it in words" in c.params["text"].lower()
-                                    or "can't take that command" in c.params["text"])
+            await standin.await_for(
+                "sendMessage",
+                lambda c: (
+                    "say it in words" in c.params["text"].lower() or "can't take that command" in c.params["text"]
+                ),
+            )
 
     asyncio.run(go())
     assert [text for _, text in assistant.received] == [
-        "/help", "/help", "/help", "/show_questions", "/request_human", "delete my data",
-        "who can see what I write here"]
+        "/help",
+        "/help",
+        "/help",
+        "/show_questions",
+        "/request_human",
+        "delete my data",
+        "who can see what I write here",
+    ]
     assert standin.sent_texts(PATIENT)[0] == WELCOME  # /start: the welcome, then the menu
 
 
@@ -353,8 +382,7 @@ def test_a_patient_who_blocked_the_bot_gets_nothing_more_and_their_reminders_sto
             assert db is not None
             patient = pseudonym(conversation, bridge.secret)
             visit = visits.save_appointment(db, patient, "blood_test", None, dt.date.today() + dt.timedelta(days=3))
-            visits.schedule_reminder(db, patient, visit.id, "sealed",
-                                     dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
+            visits.schedule_reminder(db, patient, visit.id, "sealed", dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
             standin.fail_next("sendMessage", 403)
             standin.text(PATIENT, "hello")
             await assistant.wait(1)
@@ -387,8 +415,9 @@ def test_staff_words_are_sent_as_written_and_pictures_as_photos(settings: Settin
             await output.send_response(conversation, {"text": staff, "staff_name": "Sam"})
             sent = await standin.await_for("sendMessage", lambda c: c.params["text"].startswith("Sam"))
             assert sent.params["text"] == staff and "parse_mode" not in sent.params
-            await output.send_response(conversation, {"text": "Here is a picture.",
-                                                      "image": "https://clinic.example/inhaler.png"})
+            await output.send_response(
+                conversation, {"text": "Here is a picture.", "image": "https://clinic.example/inhaler.png"}
+            )
             photo = await standin.await_for("sendPhoto", chat_id=PATIENT)
             assert photo.params["photo"] == "https://clinic.example/inhaler.png"
             await output.send_response(conversation, {"custom": {"widget": "only"}})
@@ -404,8 +433,9 @@ def test_webhook_mode_registers_the_secret_and_refuses_requests_without_it(setti
     url = "https://chat-api.clinic.example/webhooks/telegram/webhook"
 
     async def go() -> None:
-        async with running(settings, standin, assistant, telegram_webhook_url=url,
-                           telegram_secret="hook-secret_123") as bridge:
+        async with running(
+            settings, standin, assistant, telegram_webhook_url=url, telegram_secret="hook-secret_123"
+        ) as bridge:
             assert bridge.application.updater is None
             update = standin.text(PATIENT, "hello over the webhook")
             body = __import__("json").dumps(update).encode()
@@ -447,7 +477,8 @@ def test_nothing_personal_or_secret_is_logged(settings: Settings, caplog: pytest
 
 
 def test_the_bot_keeps_trying_until_telegram_answers_and_stops_on_a_refused_token(
-        settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     from bot.channels.telegram_limits import FloodControl
     from bot.processes import free_port
 
@@ -459,8 +490,9 @@ def test_the_bot_keeps_trying_until_telegram_answers_and_stops_on_a_refused_toke
         configured = settings.with_changes(telegram_token=token, telegram_api_url=f"http://127.0.0.1:{port}")
         secret = load_or_create_secret(configured)
         gate = Gate(configured.max_message_chars, configured.sender_messages_per_minute, None, "911")
-        return TelegramBridge(configured, gate, "911", secret, ChatBook(None, secret), poll_timeout=1,
-                              flood=FloodControl(max_retries=0))
+        return TelegramBridge(
+            configured, gate, "911", secret, ChatBook(None, secret), poll_timeout=1, flood=FloodControl(max_retries=0)
+        )
 
     async def go() -> tuple[bool, bool]:
         bridge = bridge_for(TOKEN)

@@ -21,12 +21,19 @@ def test_safety_review_with_nothing_marked_says_so(tmp_path, monkeypatch, capsys
     assert "No tickets are marked yet" in out and SAFETY_REVIEW_HINT not in out
 
 
-def test_safety_review_lists_marked_tickets_newest_first_with_the_patients_words(tmp_path, monkeypatch,
-                                                                                 capsys) -> None:
+def test_safety_review_lists_marked_tickets_newest_first_with_the_patients_words(tmp_path, monkeypatch, capsys) -> None:
     db = _database(tmp_path, monkeypatch)
     now = dt.datetime.now(dt.UTC)
-    older, _ = store.open_ticket(db, "p1", "", "rest", "medical_advice", "", False,
-                                 [(now, "patient", "my chest feels tight"), (now, "bot", "A nurse can help.")])
+    older, _ = store.open_ticket(
+        db,
+        "p1",
+        "",
+        "rest",
+        "medical_advice",
+        "",
+        False,
+        [(now, "patient", "my chest feels tight"), (now, "bot", "A nurse can help.")],
+    )
     store.add_line(db, older.id, "patient", "it spreads to my arm\nand jaw")
     newer, _ = store.open_ticket(db, "p2", "", "rest", "emergency", "", False, [(now, "patient", "I'm dying to eat")])
     store.mark_safety_review(db, older.id, "missed_emergency", "sam")
@@ -42,6 +49,6 @@ def test_safety_review_lists_marked_tickets_newest_first_with_the_patients_words
     assert f"ticket {newer.id}" in lines[first] and "Emergency" in lines[first] and "by kim" in lines[first]
     assert f"ticket {older.id}" in lines[second] and "Medical question" in lines[second] and "by sam" in lines[second]
     assert lines[first + 1] == "    I'm dying to eat"
-    assert lines[second + 1:second + 4] == ["    my chest feels tight", "    it spreads to my arm", "    and jaw"]
+    assert lines[second + 1 : second + 4] == ["    my chest feels tight", "    it spreads to my arm", "    and jaw"]
     assert "A nurse can help." not in out  # only the patient's words
     assert lines[-1] == SAFETY_REVIEW_HINT

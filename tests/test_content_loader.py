@@ -172,8 +172,10 @@ def test_clinic_profile_mistakes_are_reported(tmp_path: Path, change: tuple[str,
     ],
 )
 def test_origins_a_real_clinic_should_not_allow_are_warned_about(tmp_path: Path, origin: str, message: str) -> None:
-    clinic = GOOD_CLINIC.replace('allowed_origins: ["https://www.test-clinic.example"]',
-                                 f'allowed_origins:\n  - https://www.test-clinic.example\n  - "{origin}"')
+    clinic = GOOD_CLINIC.replace(
+        'allowed_origins: ["https://www.test-clinic.example"]',
+        f'allowed_origins:\n  - https://www.test-clinic.example\n  - "{origin}"',
+    )
     library = load(tmp_path, clinic=clinic)
     assert library.clinic is not None and origin in library.clinic.allowed_origins  # a warning: it still loads
     [problem] = [p for p in only_problem(library, "clinic.yml") if origin in p.message]
@@ -207,3 +209,71 @@ def test_a_broken_file_does_not_stop_the_rest_loading(tmp_path: Path) -> None:
     library = load(tmp_path, modules)
     assert list(library.modules) == ["sore-throat"]
     assert library.skipped_files() == ["content/modules/bad.md"]
+
+
+def with_simpler(subsection: str) -> str:
+    """The good module with ``subsection`` (lines starting at line 40) at the end of its 'What you can do'."""
+    end = "Suck on ice chips if they help.\n"
+    return good_module().replace(end, f"{end}\n{subsection}")
+
+
+def test_a_simpler_subsection_is_the_sections_plainer_version_not_its_text(tmp_path: Path) -> None:
+    library = load(tmp_path, {"sore-throat": with_simpler("### Simpler\nRest.\nDrink warm drinks and water.\n")})
+    section = library.modules["sore-throat"].sections[1]
+    assert section.title == "What you can do" and section.line == 37
+    assert section.text == "Rest as much as you can. Drink warm drinks and water. Suck on ice chips if they help."
+    assert section.simpler == "Rest.\nDrink warm drinks and water." and section.simpler_line == 40
+    assert [s.simpler for s in library.modules["sore-throat"].sections] == ["", section.simpler, "", ""]
+    assert library.modules["sore-throat"].sections[2].line == 44  # four lines on: line numbers stay true
+    assert only_problem(library, "sore-throat.md") == []
+
+
+@pytest.mark.parametrize(
+    ("subsection", "line", "message", "fix"),
+    [
+        ("### Simpler\n\n", 40, "The '### Simpler' of the section 'What you can do' is empty.", "2 to 4 very short"),
+        (
+            "### Simpler\nRest.\n### Simpler\nDrink water.\n",
+            42,
+            "a second '### Simpler' (the first is on line 40)",
+            "Keep one '### Simpler' per section",
+        ),
+        (
+            "### Tips\nRest.\n",
+            40,
+            "the heading '### Tips', which the assistant does not know",
+            "The only heading allowed inside a section is '### Simpler'",
+        ),
+        ("#### Simpler\nRest.\n", 40, "the heading '#### Simpler'", "write the heading exactly as '### Simpler'"),
+        (
+            "### Simpler\n" + "Rest and drink water. " * 13 + "\n",
+            40,
+            "has 52 words: too long for 'say it simpler'",
+            "2 to 4 very short sentences",
+        ),
+    ],
+    ids=["empty", "second", "other-heading", "wrong-level", "too-long"],
+)
+def test_simpler_mistakes_name_the_line_and_what_to_do(
+    tmp_path: Path, subsection: str, line: int, message: str, fix: str
+) -> None:
+    library = load(tmp_path, {"sore-throat": with_simpler(subsection)})
+    [problem] = only_problem(library, "sore-throat.md")
+    assert problem.file == "content/modules/sore-throat.md" and problem.line == line
+    assert message in problem.message and fix in problem.fix
+    assert problem.severity == "error" and not problem.skipped
+    section = library.modules["sore-throat"].sections[1]
+    assert "#" not in section.text and section.text.endswith("Suck on ice chips if they help.")  # never lesson text
+
+
+def test_a_mistyped_simpler_heading_is_still_kept_out_of_the_lesson(tmp_path: Path) -> None:
+    library = load(tmp_path, {"sore-throat": with_simpler("###Simpler:\nRest.\n")})
+    section = library.modules["sore-throat"].sections[1]
+    assert section.simpler == "Rest." and "Simpler" not in section.text
+    assert only_problem(library, "sore-throat.md") == []
+
+
+def test_a_plainer_version_longer_than_its_section_is_a_warning(tmp_path: Path) -> None:
+    library = load(tmp_path, {"sore-throat": with_simpler("### Simpler\n" + "Rest and drink. " * 7 + "\n")})
+    [problem] = only_problem(library, "sore-throat.md")
+    assert problem.severity == "warning" and problem.line == 40 and "not shorter than the section" in problem.message

@@ -32,5 +32,7 @@ def test_the_clinic_is_never_none(runtime) -> None:
     from bot.runtime import Runtime
     from bot.settings import Settings
 
-    bare = Runtime(Settings(content_dir=runtime.settings.state_dir / "no-content", state_dir=runtime.settings.state_dir))
+    bare = Runtime(
+        Settings(content_dir=runtime.settings.state_dir / "no-content", state_dir=runtime.settings.state_dir)
+    )
     assert bare.conversation("x").clinic.emergency_number == "your local emergency number"

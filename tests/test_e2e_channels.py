@@ -13,8 +13,9 @@ pytestmark = pytest.mark.e2e
 
 
 def handshake(servers, origin: str) -> tuple[int, list[str], str]:
-    request = urllib.request.Request(f"{servers.settings.rasa_url}/socket.io/?EIO=4&transport=polling",
-                                     headers={"Origin": origin})
+    request = urllib.request.Request(
+        f"{servers.settings.rasa_url}/socket.io/?EIO=4&transport=polling", headers={"Origin": origin}
+    )
     try:
         with urllib.request.urlopen(request, timeout=20) as response:
             allow = response.headers.get_all("Access-Control-Allow-Origin") or []
@@ -38,8 +39,12 @@ def test_any_other_site_is_refused_whatever_the_transport(servers) -> None:
     async def connect() -> bool:
         client = socketio.AsyncClient(reconnection=False)
         try:
-            await client.connect(servers.settings.rasa_url, headers={"Origin": "http://evil.example"},
-                                 transports=["polling"], wait_timeout=5)
+            await client.connect(
+                servers.settings.rasa_url,
+                headers={"Origin": "http://evil.example"},
+                transports=["polling"],
+                wait_timeout=5,
+            )
         except socketio.exceptions.ConnectionError:
             return False
         await client.disconnect()

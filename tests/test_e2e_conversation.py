@@ -15,7 +15,7 @@ def texts(replies: list[dict]) -> str:
 
 def test_greeting_shows_the_menu_with_buttons(servers, new_sender: Callable[[], str]) -> None:
     replies = servers.send("hello", new_sender())
-    assert "plainhealth" in texts(replies)
+    assert "computer helper from" in texts(replies)  # it says it is a computer, and whose
     titles = [b["title"] for r in replies for b in r.get("buttons", [])]
     assert "Talk to a person" in titles and "Learn about a health topic" in titles
 

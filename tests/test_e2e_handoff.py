@@ -21,6 +21,7 @@ import socketio
 
 pytestmark = pytest.mark.e2e
 
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
@@ -35,8 +36,9 @@ class Console:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         self.csrf = ""
 
-    def request(self, method: str, path: str, payload: dict[str, Any] | None = None,
-                csrf: bool = True) -> tuple[int, Any]:
+    def request(
+        self, method: str, path: str, payload: dict[str, Any] | None = None, csrf: bool = True
+    ) -> tuple[int, Any]:
         data = json.dumps(payload or {}).encode() if method == "POST" else None
         headers = {"Content-Type": "application/json"}
         if csrf and self.csrf:
@@ -144,8 +146,9 @@ def test_a_person_takes_over_and_hands_back(servers, console, new_sender):
     assert code == 200 and body["ticket"]["claimed_by_me"]
     wait_for_bot_text(servers, sender, "Sam (clinic team): Hello, this is Sam.")
 
-    code, body = console.request("POST", f"/staff/api/tickets/{ticket_id}/reply",
-                                 {"text": "I can help with your bill. What is the question?"})
+    code, body = console.request(
+        "POST", f"/staff/api/tickets/{ticket_id}/reply", {"text": "I can help with your bill. What is the question?"}
+    )
     assert code == 200
     wait_for_bot_text(servers, sender, "Sam (clinic team): I can help with your bill.")
 
@@ -154,7 +157,9 @@ def test_a_person_takes_over_and_hands_back(servers, console, new_sender):
     assert servers.send("menu", sender) == []
     _, full = console.request("GET", f"/staff/api/tickets/{ticket_id}")
     assert [m["text"] for m in full["messages"] if m["sender"] == "patient"][-2:] == [
-        "hi, why was i charged twice?", "menu"]
+        "hi, why was i charged twice?",
+        "menu",
+    ]
 
     code, body = console.request("POST", f"/staff/api/tickets/{ticket_id}/close", {"note": ""})
     assert code == 400  # a note is required
@@ -202,17 +207,18 @@ def test_staff_replies_reach_a_socketio_patient_live(servers, console, new_sende
         await client.connect(servers.settings.rasa_url, transports=["polling"])
         await client.emit("session_request", {"session_id": sender})
         await asyncio.sleep(0.5)
-        await client.emit("user_uttered", {"message": "i want to speak to someone at the clinic",
-                                           "session_id": sender})
+        await client.emit("user_uttered", {"message": "i want to speak to someone at the clinic", "session_id": sender})
         await until("will reply here soon")
         full = await asyncio.to_thread(console.ticket_for, "i want to speak to someone at the clinic")
         ticket_id = full["ticket"]["id"]
         await asyncio.to_thread(console.request, "POST", f"/staff/api/tickets/{ticket_id}/claim")
-        await asyncio.to_thread(console.request, "POST", f"/staff/api/tickets/{ticket_id}/reply",
-                                {"text": "Hi, I am here."})
+        await asyncio.to_thread(
+            console.request, "POST", f"/staff/api/tickets/{ticket_id}/reply", {"text": "Hi, I am here."}
+        )
         await until("Hi, I am here.")
-        await asyncio.to_thread(console.request, "POST", f"/staff/api/tickets/{ticket_id}/close",
-                                {"note": "Test chat."})
+        await asyncio.to_thread(
+            console.request, "POST", f"/staff/api/tickets/{ticket_id}/close", {"note": "Test chat."}
+        )
         await until("You are back with me")
         await client.disconnect()
         return received

@@ -25,8 +25,9 @@ from bot.rasa_api import api_url
 pytestmark = pytest.mark.e2e
 
 
-def call(url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None,
-         timeout: float = 30) -> tuple[int, str]:
+def call(
+    url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 30
+) -> tuple[int, str]:
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -35,8 +36,9 @@ def call(url: str, method: str = "GET", body: bytes | None = None, headers: dict
         return error.code, error.read().decode("utf-8", "replace")
 
 
-def rest(servers, body: Any, token: str | None = "valid", raw: bytes | None = None,
-         content_type: str = "application/json") -> tuple[int, str]:
+def rest(
+    servers, body: Any, token: str | None = "valid", raw: bytes | None = None, content_type: str = "application/json"
+) -> tuple[int, str]:
     headers = {"Content-Type": content_type}
     if token == "valid":
         headers["Authorization"] = f"Bearer {rest_token(servers.settings)}"
@@ -55,23 +57,26 @@ def console(servers) -> Console:
 
 # --- Rasa's HTTP API ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("method", "path", "body"), [
-    ("DELETE", "/model", None),
-    ("PUT", "/model", b'{"model_file": "/tmp/x.tar.gz"}'),
-    ("PUT", "/model", b'{"model_server": {"url": "http://127.0.0.1:9/m"}, "model_file": "/tmp/fetched"}'),
-    ("POST", "/model/train", b"{}"),
-    ("GET", "/domain", None),
-    ("GET", "/conversations/someone/tracker", None),
-    ("POST", "/conversations/someone/trigger_intent", b'{"name": "emergency"}'),
-    ("POST", "/conversations/someone/execute", b'{"name": "action_emergency"}'),
-    ("POST", "/conversations/someone/tracker/events", b'{"event": "slot", "name": "x", "value": 1}'),
-    ("POST", "/model/parse", b'{"text": "hello"}'),
-])
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("DELETE", "/model", None),
+        ("PUT", "/model", b'{"model_file": "/tmp/x.tar.gz"}'),
+        ("PUT", "/model", b'{"model_server": {"url": "http://127.0.0.1:9/m"}, "model_file": "/tmp/fetched"}'),
+        ("POST", "/model/train", b"{}"),
+        ("GET", "/domain", None),
+        ("GET", "/conversations/someone/tracker", None),
+        ("POST", "/conversations/someone/trigger_intent", b'{"name": "emergency"}'),
+        ("POST", "/conversations/someone/execute", b'{"name": "action_emergency"}'),
+        ("POST", "/conversations/someone/tracker/events", b'{"event": "slot", "name": "x", "value": 1}'),
+        ("POST", "/model/parse", b'{"text": "hello"}'),
+    ],
+)
 def test_the_http_api_refuses_callers_without_the_token(servers, method: str, path: str, body: bytes | None) -> None:
     status, _ = call(f"{servers.settings.rasa_url}{path}", method, body, {"Content-Type": "application/json"})
     assert status == 401
-    status, _ = call(f"{servers.settings.rasa_url}{path}?token=wrong", method, body,
-                     {"Content-Type": "text/plain"})
+    status, _ = call(f"{servers.settings.rasa_url}{path}?token=wrong", method, body, {"Content-Type": "text/plain"})
     assert status == 401
 
 
@@ -98,6 +103,7 @@ def test_the_token_is_not_on_any_command_line(servers) -> None:
 
 # --- The REST channel ---------------------------------------------------------------------------------------
 
+
 def test_rest_without_the_token_is_refused(servers, new_sender) -> None:
     body = {"sender": new_sender(), "message": "hello"}
     assert rest(servers, body, token=None)[0] == 401
@@ -106,7 +112,19 @@ def test_rest_without_the_token_is_refused(servers, new_sender) -> None:
     assert rest(servers, body, token=None, content_type="text/plain")[0] == 401
 
 
-@pytest.mark.parametrize("raw", [b"[]", b'"hello"', b"null", b"{", b"42", b"\xff\xfe"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[]",
+        b'"hello"',
+        b"null",
+        b"{",
+        b"42",
+        b"\xff\xfe",
+        b"[" * 5000 + b"]" * 5000,
+        b'{"sender": "a", "message": "x", "metadata": ' + b'{"a": ' * 3000 + b"1" + b"}" * 3001,
+    ],
+)
 def test_a_body_that_is_not_a_json_object_is_a_400(servers, raw: bytes) -> None:
     status, body = rest(servers, None, raw=raw)
     assert status == 400 and "JSON" in json.loads(body)["error"]
@@ -158,6 +176,7 @@ def test_too_many_messages_from_one_conversation_are_slowed_down(servers, new_se
 
 # --- Payloads a patient types ---------------------------------------------------------------------------------
 
+
 def test_a_patient_cannot_end_a_claimed_hand_off_or_restart_it(servers, console, new_sender) -> None:
     sender = new_sender()
     servers.send("i want to talk to a nurse please", sender)
@@ -194,6 +213,7 @@ def test_the_offered_yes_button_still_raises_the_alarm(servers, console, new_sen
 
 
 # --- The widget's socket.io channel --------------------------------------------------------------------------
+
 
 class Widget:
     """A browser tab's socket.io client: asks for a session, keeps the token, records what arrives."""
@@ -295,8 +315,12 @@ def test_a_reply_sent_while_the_widget_was_away_arrives_when_it_comes_back(serve
         # While the tab is closed the clinic sends something (a reminder, a staff reply): an external event.
         session = token.split(".")[0]
         body = json.dumps({"name": "help"}).encode()
-        status, _ = call(api_url(servers.settings, f"/conversations/{session}/trigger_intent",
-                                 output_channel="latest"), "POST", body, {"Content-Type": "application/json"})
+        status, _ = call(
+            api_url(servers.settings, f"/conversations/{session}/trigger_intent", output_channel="latest"),
+            "POST",
+            body,
+            {"Content-Type": "application/json"},
+        )
         assert status == 200
         back = Widget(servers)
         await back.open(token, since=max(stamps))
@@ -329,11 +353,17 @@ def test_a_huge_socket_packet_is_refused_and_the_server_keeps_serving(servers, n
 
 # --- Logs -------------------------------------------------------------------------------------------------
 
+
 def test_no_patient_words_reach_the_logs(servers, new_sender) -> None:
     marker = f"zebra{uuid.uuid4().hex[:8]}"
     sender = new_sender()
-    for text in [f"/help{{{marker}", f"/{marker}", f"my {marker} hurts", f"{marker} " * 600,
-                 f'/learn_topic{{"module": "{marker}"}}']:
+    for text in [
+        f"/help{{{marker}",
+        f"/{marker}",
+        f"my {marker} hurts",
+        f"{marker} " * 600,
+        f'/learn_topic{{"module": "{marker}"}}',
+    ]:
         rest(servers, {"sender": sender, "message": text})
     time.sleep(1)
     for process in servers.processes:
@@ -350,3 +380,32 @@ def test_rasa_logs_withhold_slot_values_payloads_and_tracebacks(servers, new_sen
     time.sleep(1)
     log = next(p for p in servers.processes if p.name == "Rasa server").log_path.read_text(errors="replace")
     assert '"locals"' not in log and "no_reminder" not in log and "ebrafinch" not in log
+
+
+def test_half_an_emoji_still_gets_an_answer(servers, new_sender) -> None:
+    """A lone surrogate (half of an emoji's encoding) made NLU fail: the patient got silence."""
+    status, body = rest(
+        servers, None, raw=b'{"sender": "%s", "message": "hello \\ud83d there"}' % new_sender().encode()
+    )
+    assert status == 200 and json.loads(body)
+
+
+def test_socket_events_without_data_break_nothing(servers) -> None:
+    async def scenario() -> None:
+        widget = Widget(servers)
+        await widget.client.connect(widget.url, transports=["polling"], wait_timeout=10)
+        await widget.client.emit("session_request")
+        await widget.client.emit("user_uttered")
+        await widget.client.emit("connect")
+        await widget.client.emit("disconnect")
+        await asyncio.sleep(1)
+        await widget.close()
+        again = Widget(servers)
+        await again.open()
+        await again.say("hello")
+        assert await again.until("")
+        await again.close()
+
+    asyncio.run(scenario())
+    log = next(p for p in servers.processes if p.name == "Rasa server").log_path.read_text(errors="replace")
+    assert "Task exception was never retrieved" not in log and "TypeError" not in log

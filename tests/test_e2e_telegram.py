@@ -35,15 +35,27 @@ SECRET_KEY = "e2e-pseudonym-key-for-both-rasa-servers"
 # Telegram user ids (in a private chat, also the chat id). None may reach a database or a log in the clear.
 ALICE, BOB, CAROL, DAN, ERIN, FRANK, GRACE = (810_000_000_001 + i * 7_919 for i in range(7))
 GROUP_CHAT = -1_001_234_567_890
-TYPED = ["hello", "add a question: <b>can I still drive?</b>", "i have a blood test tomorrow",
-         "can i talk to a real person", "is my bill paid", "hello over the webhook"]
+TYPED = [
+    "hello",
+    "add a question: <b>can I still drive?</b>",
+    "i have a blood test tomorrow",
+    "can i talk to a real person",
+    "is my bill paid",
+    "hello over the webhook",
+]
 
 
 class Telegram:
     """The servers of this module: both stand-ins, both Rasa servers, the action server and the web app."""
 
-    def __init__(self, polling: TelegramStandIn, hooked: TelegramStandIn, settings: Settings,
-                 hook_settings: Settings, processes: list[ManagedProcess]) -> None:
+    def __init__(
+        self,
+        polling: TelegramStandIn,
+        hooked: TelegramStandIn,
+        settings: Settings,
+        hook_settings: Settings,
+        processes: list[ManagedProcess],
+    ) -> None:
         self.polling = polling
         self.hooked = hooked
         self.settings = settings
@@ -63,8 +75,9 @@ class Telegram:
 
     def reply(self, user: int, match: str, after: int = 0, timeout: float = 30) -> Call:
         """The next message to ``user``'s chat whose text holds ``match``."""
-        return self.polling.wait_for("sendMessage", lambda c: match in str(c.params.get("text", "")),
-                                     chat_id=user, after=after, timeout=timeout)
+        return self.polling.wait_for(
+            "sendMessage", lambda c: match in str(c.params.get("text", "")), chat_id=user, after=after, timeout=timeout
+        )
 
     def sent(self, user: int) -> int:
         return len(self.polling.calls_of("sendMessage", user))
@@ -84,21 +97,39 @@ def telegram(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> I
     hooked = TelegramStandIn(HOOK_TOKEN).start()
     state = tmp_path_factory.mktemp("telegram")
     settings = Settings(
-        project_dir=PROJECT_ROOT, state_dir=state / "polling", models_dir=PROJECT_ROOT / "models",
-        rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-        reminder_delay_seconds=8, reminder_grace_seconds=6, action_timeout_seconds=4, handoff_hours="always",
-        secret_key=SECRET_KEY, database_url=f"sqlite:///{state / 'polling' / 'plainhealth.db'}",
-        telegram_token=POLL_TOKEN, telegram_api_url=polling.url,
+        project_dir=PROJECT_ROOT,
+        state_dir=state / "polling",
+        models_dir=PROJECT_ROOT / "models",
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        reminder_delay_seconds=8,
+        reminder_grace_seconds=6,
+        action_timeout_seconds=4,
+        handoff_hours="always",
+        secret_key=SECRET_KEY,
+        database_url=f"sqlite:///{state / 'polling' / 'plainhealth.db'}",
+        telegram_token=POLL_TOKEN,
+        telegram_api_url=polling.url,
     )
     hook_port = free_port()
     # A second Rasa server in its own state folder (its own tracker store and Rasa files), sharing the app
     # database, the pseudonym key and the action server.
     hook_settings = settings.with_changes(
-        state_dir=state / "webhook", rasa_port=hook_port, telegram_token=HOOK_TOKEN, telegram_api_url=hooked.url,
-        telegram_webhook_url=f"http://127.0.0.1:{hook_port}/webhooks/telegram/webhook", telegram_secret=HOOK_SECRET,
-        tracker_store_url=f"sqlite:///{state / 'webhook' / 'tracker.db'}")
-    processes = [action_server(settings), web_server(settings), rasa_server(settings, trained_model),
-                 rasa_server(hook_settings, trained_model)]
+        state_dir=state / "webhook",
+        rasa_port=hook_port,
+        telegram_token=HOOK_TOKEN,
+        telegram_api_url=hooked.url,
+        telegram_webhook_url=f"http://127.0.0.1:{hook_port}/webhooks/telegram/webhook",
+        telegram_secret=HOOK_SECRET,
+        tracker_store_url=f"sqlite:///{state / 'webhook' / 'tracker.db'}",
+    )
+    processes = [
+        action_server(settings),
+        web_server(settings),
+        rasa_server(settings, trained_model),
+        rasa_server(hook_settings, trained_model),
+    ]
     for process in processes:
         process.start()
     running = Telegram(polling, hooked, settings, hook_settings, processes)
@@ -127,7 +158,7 @@ def test_polling_removes_any_webhook_first_and_registers_the_commands(telegram: 
 def test_a_text_in_the_reply_out_and_a_button_press_answered(telegram: Telegram) -> None:
     standin = telegram.polling
     standin.text(ALICE, "hello")
-    greeting = telegram.reply(ALICE, "I am plainhealth")
+    greeting = telegram.reply(ALICE, "I am a computer helper from")
     assert greeting.params["parse_mode"] == "HTML"
     menu = telegram.reply(ALICE, "What would you like to do?")
     buttons = standin.buttons(menu)
@@ -250,8 +281,12 @@ def test_the_webhook_is_registered_with_a_secret_and_refuses_requests_without_it
     body = json.dumps(update).encode()
 
     def post(headers: dict[str, str]) -> int:
-        request = urllib.request.Request(telegram.hook_settings.telegram_webhook_url, data=body, method="POST",
-                                         headers={"Content-Type": "application/json", **headers})
+        request = urllib.request.Request(
+            telegram.hook_settings.telegram_webhook_url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", **headers},
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return int(response.status)

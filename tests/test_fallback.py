@@ -34,7 +34,8 @@ def test_first_miss_asks_to_rephrase_second_hands_over_to_a_person(runtime, disp
 def test_an_unsure_guess_of_emergency_gets_the_number_and_a_question_at_once(runtime, dispatcher) -> None:
     tracker = make_tracker("my kid drank cleaning fluid", "nlu_fallback")
     tracker.latest_message["intent_ranking"] = [
-        {"name": "nlu_fallback", "confidence": 0.45}, {"name": "emergency", "confidence": 0.44},
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "emergency", "confidence": 0.44},
         {"name": "define_term", "confidence": 0.30},
     ]
     ActionFallback().run(dispatcher, tracker, {})

@@ -34,8 +34,11 @@ def test_opening_hours_decide_unless_the_settings_say_otherwise(library, setting
 
 
 def test_a_request_opens_a_ticket_with_the_chat_and_what_they_were_doing(db, library, settings) -> None:
-    history = events(("user", "tell me about asthma", "learn_topic"), ("bot", "Let's learn about Asthma."),
-                     ("user", "talk to a person", "request_human"))
+    history = events(
+        ("user", "tell me about asthma", "learn_topic"),
+        ("bot", "Let's learn about Asthma."),
+        ("user", "talk to a person", "request_human"),
+    )
     replies = desk(db, library, settings).start("asked", "rest-123", "rest", history, None)
     assert [r.response for r in replies] == ["", "utter_handoff_how_to_leave"]
     assert "will reply here soon" in replies[0].text
@@ -94,10 +97,14 @@ def test_stop_while_waiting_cancels_and_a_closed_ticket_brings_the_assistant_bac
 
 
 def test_the_transcript_keeps_this_session_and_names_buttons() -> None:
-    history = [{"event": "user", "text": "old"}, *events(("user", "/request_human", "request_human"),
-                                                        ("bot", "Thank you."), ("user", "x", "EXTERNAL_staff_reply"))]
+    history = [
+        {"event": "user", "text": "old"},
+        *events(
+            ("user", "/request_human", "request_human"), ("bot", "Thank you."), ("user", "x", "EXTERNAL_staff_reply")
+        ),
+    ]
     lines = transcript(history)
-    assert [(s, t) for _, s, t in lines] == [("patient", "(pressed a button: request human)"), ("bot", "Thank you.")]
+    assert [(s, t) for _, s, t in lines] == [("patient", "Tapped: Talk to a person"), ("bot", "Thank you.")]
     assert activity(history, "appointment_form") == "Telling us about a visit"
     assert activity([], None) == ""
 
@@ -187,8 +194,13 @@ def test_a_saved_number_is_replaced_only_by_a_clearly_new_number(db, library, se
     assert contact(db) is None
     said, _ = d.relay("call me on 0117 496 0000 after 5", "out_of_scope", None)
     assert [s.response for s in said] == ["utter_handoff_contact_saved"]
-    for other in ("my sugar was 120 - 135", "my bp is 140/90", "the pharmacy said 0117 496 0999 was shut",
-                  "my NHS number is 943 476 5919", "is 555-0100 open on sundays?"):
+    for other in (
+        "my sugar was 120 - 135",
+        "my bp is 140/90",
+        "the pharmacy said 0117 496 0999 was shut",
+        "my NHS number is 943 476 5919",
+        "is 555-0100 open on sundays?",
+    ):
         said, _ = d.relay(other, "out_of_scope", None)
         assert [s.response for s in said] == ["utter_handoff_noted"], other
         assert contact(db) == "call me on 0117 496 0000 after 5", other

@@ -17,8 +17,11 @@ def test_staff_hear_about_new_and_newly_urgent_tickets_without_patient_words(db,
         server = TestServer(standin.app)
         await server.start_server()
         try:
-            configured = settings.with_changes(staff_telegram_token=TOKEN, staff_telegram_chat="-100200",
-                                               telegram_api_url=str(server.make_url("")).rstrip("/"))
+            configured = settings.with_changes(
+                staff_telegram_token=TOKEN,
+                staff_telegram_chat="-100200",
+                telegram_api_url=str(server.make_url("")).rstrip("/"),
+            )
             counts = [await notify_new_tickets(db, configured)]
             counts.append(await notify_new_tickets(db, configured))  # nothing new: nobody is told twice
             store.open_ticket(db, "p1", "", "rest", "emergency", "", False, [])  # the same ticket, now urgent
@@ -38,8 +41,27 @@ def test_the_staff_message_names_the_kind_of_ticket_only() -> None:
     import datetime as dt
 
     now = dt.datetime.now(dt.UTC)
-    ticket = store.Ticket(7, "patient-pseudonym", "rest", "crisis", "urgent", "waiting", "", True, None, "sealed", None,
-                          None, None, now, None, None, now)
+    ticket = store.Ticket(
+        7,
+        "patient-pseudonym",
+        "rest",
+        "crisis",
+        "urgent",
+        "waiting",
+        "",
+        True,
+        None,
+        "sealed",
+        None,
+        None,
+        None,
+        now,
+        None,
+        None,
+        now,
+    )
     text = staff_message(ticket, "https://clinic.example/staff")
-    assert text == ("URGENT: Suicide or self-harm risk (out of hours). Ticket 7 is waiting. "
-                    "Answer it here: https://clinic.example/staff")
+    assert text == (
+        "URGENT: Suicide or self-harm risk (out of hours). Ticket 7 is waiting. "
+        "Answer it here: https://clinic.example/staff"
+    )

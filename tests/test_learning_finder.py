@@ -7,17 +7,20 @@ from bot.content.loader import load_library
 from bot.learning.finder import find_module
 
 
-@pytest.mark.parametrize(("message", "expected"), [
-    ("my doctor says i have sugar", "type-2-diabetes"),
-    ("what is COPD", "copd"),
-    ("tell me about blood pressure", "high-blood-pressure"),
-    ("pressure blood high", "high-blood-pressure"),  # word order
-    ("diabetis", "type-2-diabetes"),  # typo
-    ("asthma attacks", "asthma"),  # plural
-    ("high cholestrol", "high-cholesterol"),
-    ("borderline diabetes", "prediabetes"),
-    ("getting ready for an operation", "getting-ready-for-surgery"),
-])
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("my doctor says i have sugar", "type-2-diabetes"),
+        ("what is COPD", "copd"),
+        ("tell me about blood pressure", "high-blood-pressure"),
+        ("pressure blood high", "high-blood-pressure"),  # word order
+        ("diabetis", "type-2-diabetes"),  # typo
+        ("asthma attacks", "asthma"),  # plural
+        ("high cholestrol", "high-cholesterol"),
+        ("borderline diabetes", "prediabetes"),
+        ("getting ready for an operation", "getting-ready-for-surgery"),
+    ],
+)
 def test_finds_one_module_from_the_patients_words(library, message: str, expected: str) -> None:
     found = find_module(library, message)
     assert found.single is not None and found.single.id == expected

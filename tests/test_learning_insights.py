@@ -51,14 +51,16 @@ def test_text_and_html_show_the_same_figures_and_escape_patients_words(library, 
     activity(library, db)
     insights = gather(db, library)
     text = as_text(insights)
-    assert "Teach-back 2: 0 of 1 right (0%)" in text and "flurbo (2)" in text and "gout (1)" in text
+    assert "0 of 1 got question 2 right (0%)" in text
+    assert "flurbo (asked 2 times)" in text and "gout (asked once)" in text
     html = as_html_section(insights)
     assert "too many &lt;b&gt;big&lt;/b&gt; words" in html and "<b>big</b>" not in html
-    assert "<td>flurbo (2)</td>" not in html and "<li>flurbo (2)</li>" in html
+    assert "<td>flurbo (asked 2 times)</td>" not in html and "<li>flurbo (asked 2 times)</li>" in html
 
 
-def test_the_insights_command_reads_the_assistants_database(library, tmp_path: Path, monkeypatch,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_insights_command_reads_the_assistants_database(
+    library, tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     state = tmp_path / "state"
     monkeypatch.setenv("PLAINHEALTH_STATE_DIR", str(state))
     assert main(["content", "insights"]) == 0
@@ -68,7 +70,69 @@ def test_the_insights_command_reads_the_assistants_database(library, tmp_path: P
     activity(library, db)
     db.dispose()
     assert main(["content", "insights"]) == 0
-    assert "flurbo (2)" in capsys.readouterr().out
+    assert "flurbo (asked 2 times)" in capsys.readouterr().out
     report = tmp_path / "report.html"
     assert main(["content", "check", "--format", "html", "-o", str(report)]) == 0
     assert 'id="insights"' in report.read_text()
+
+
+@pytest.fixture
+def insights(library, db):
+    from bot.storage.learning import record_unmet
+
+    activity(library, db)
+    record_unmet(db, "term", "my doctor said i have hyperlipidemia what is that")
+    record_unmet(db, "term", "what does my doctor mean by hyperlipidemia?")
+    save_feedback(db, "b", "the list is long", module_id="copd", section="Common signs")
+    return gather(db, library)
+
+
+def test_the_report_has_a_heading_and_the_period_it_covers(insights) -> None:
+    """Issue 22: no heading and no date range."""
+    import datetime as dt
+
+    today = dt.datetime.now(dt.UTC).date()
+    assert insights.period == (today, today)
+    text = as_text(insights)
+    assert text.splitlines()[0] == "What patients did with the lessons"
+    assert f"Period covered: {today.day} {today:%B %Y}" in text.splitlines()[1]
+    html = as_html_section(insights)
+    assert '<h2 id="insights">What patients did with the lessons</h2>' in html
+    assert f"Period covered: {today.day} {today:%B %Y}" in html
+
+    from bot.learning.insights import as_html_page
+
+    page = as_html_page(insights)
+    assert "<h1>What patients did with the lessons</h1>" in page and "<title>What patients did" in page
+
+
+def test_teach_back_results_are_plain_sentences(insights) -> None:
+    """Issue 22: shown as "1: 1/1; 2: 0/1"."""
+    html = as_html_section(insights)
+    assert "1 of 1 got question 1 right. 0 of 1 got question 2 right." in html
+    assert "1: 1/1" not in html and "0/1" not in html
+    assert "1 of 1 got question 1 right" in as_text(insights)
+
+
+def test_words_patients_asked_about_are_the_words_alone(insights) -> None:
+    """Issue 22: whole sentences were listed as words."""
+    assert ("hyperlipidemia", 2) in insights.unmet_terms and ("flurbo", 2) in insights.unmet_terms
+    assert not [t for t, _ in insights.unmet_terms if " " in t]
+    html = as_html_section(insights)
+    assert "<li>hyperlipidemia (asked 2 times)</li>" in html and "what is that" not in html
+
+
+def test_each_item_names_the_file_to_edit(library, insights) -> None:
+    """Issue 22: no link to the file to edit."""
+    text = as_text(insights)
+    assert "content/modules/asthma.md:" in text
+    assert "add them to content/glossary.yml" in text and "add a lesson in content/modules/" in text
+    html = as_html_section(insights)
+    asthma = library.modules["asthma"]
+    line = asthma.lines["teach_back[1].question"]
+    link = (Path(library.content_dir).resolve().parent / asthma.path).as_uri()
+    assert f'<a href="{link}"><code>content/modules/asthma.md:{line}</code></a>' in html
+    # Feedback on a section points at that section's line.
+    signs = next(s for s in library.modules["copd"].sections if s.title == "Common signs")
+    assert f"<code>content/modules/copd.md:{signs.line}</code>" in html
+    assert "<code>content/glossary.yml</code>" in html and "<code>content/modules/</code>" in html

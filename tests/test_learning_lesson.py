@@ -1,8 +1,13 @@
 from bot.content.models import Section, TeachBack
 from bot.learning.lesson import PART_WORDS, Lesson, Place, choice_index, is_right, split_section
 
-QUESTION = TeachBack("Which inhaler helps in an attack?", ("The rescue one", "The daily one", "Neither"),
-                     "The rescue one", "Your rescue inhaler works fast.", 1)
+QUESTION = TeachBack(
+    "Which inhaler helps in an attack?",
+    ("The rescue one", "The daily one", "Neither"),
+    "The rescue one",
+    "Your rescue inhaler works fast.",
+    1,
+)
 
 
 def test_no_part_is_a_wall_of_text(library) -> None:

@@ -3,10 +3,17 @@ import pytest
 from bot.learning.terms import asked_word, find_term, terms_in
 
 
-@pytest.mark.parametrize(("message", "word"), [
-    ("what does chronic mean?", "chronic"), ("what is a catheter", "catheter"), ("define hypertension", "hypertension"),
-    ("benign meaning", "benign"), ("what does the word prognosis mean", "prognosis"), ("insulin", "insulin"),
-])
+@pytest.mark.parametrize(
+    ("message", "word"),
+    [
+        ("what does chronic mean?", "chronic"),
+        ("what is a catheter", "catheter"),
+        ("define hypertension", "hypertension"),
+        ("benign meaning", "benign"),
+        ("what does the word prognosis mean", "prognosis"),
+        ("insulin", "insulin"),
+    ],
+)
 def test_the_asked_word_is_pulled_out_of_the_question(message: str, word: str) -> None:
     assert asked_word(message) == word
 

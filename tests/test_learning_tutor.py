@@ -1,9 +1,12 @@
 """The lesson conversation, step by step, against the shipped library and a real SQLite database."""
 
-from bot.learning.lesson import Lesson
+from dataclasses import replace
+
+from bot.content.models import Library
+from bot.learning.lesson import Lesson, Place
 from bot.learning.tutor import Tutor
 from bot.storage.feedback import feedback_for
-from bot.storage.learning import answers_for, get_progress, unmet_requests
+from bot.storage.learning import answers_for, get_progress, save_progress, unmet_requests
 
 
 def names(replies) -> list[str]:
@@ -70,12 +73,69 @@ def test_stop_then_continue_later_picks_up_the_same_part(library, db) -> None:
     assert again[0].response == "utter_lesson_welcome_back" and again[1].values["part"] == 2
 
 
-def test_say_it_simpler_gives_the_key_points(library, db) -> None:
-    tutor = Tutor(library, db, "p5")
+def without_plainer_versions(library: Library, module_id: str) -> Library:
+    """A copy of the library whose module ``module_id`` has no `### Simpler` in any section."""
+    module = library.modules[module_id]
+    sections = tuple(replace(section, simpler="", simpler_line=0) for section in module.sections)
+    modules = {**library.modules, module_id: replace(module, sections=sections)}
+    return Library(library.content_dir, modules, glossary=library.glossary, clinic=library.clinic)
+
+
+def test_say_it_simpler_gives_the_key_points_when_the_section_has_no_plainer_version(library, db) -> None:
+    tutor = Tutor(without_plainer_versions(library, "asthma"), db, "p5")
     tutor.start("asthma")
     [simpler] = tutor.simpler()
     assert simpler.response == "utter_lesson_simpler"
     assert simpler.values["key_points"].count("\n- ") == len(library.modules["asthma"].key_points) - 1
+
+
+def test_say_it_simpler_shows_the_plainer_version_of_the_section_being_read(library, db) -> None:
+    module = library.modules["asthma"]
+    tutor = Tutor(library, db, "p5b")
+    [_, part] = tutor.start("asthma")
+    seen = []
+    while part.response == "utter_lesson_part":
+        section = module.sections[get_progress(db, "p5b", "asthma").section]
+        [simpler] = tutor.simpler()
+        assert simpler.response == "utter_lesson_simpler_part"
+        assert simpler.values["module_title"] == "Asthma"
+        # Which part: the section's title in bold, as on the part itself; then the section's own plainer words.
+        assert simpler.values["lesson_text"] == f"**{section.title}**\n{library.profile.fill(section.simpler)}"
+        assert section.simpler and section.simpler not in part.values["lesson_text"]
+        seen.append(section.title)
+        part = tutor.next()[0]  # "say it simpler" did not move the patient on
+    assert list(dict.fromkeys(seen)) == [s.title for s in module.sections]
+
+
+def test_the_plainer_version_is_filled_with_the_clinics_numbers(library, db) -> None:
+    module = library.modules["asthma"]
+    last = len(module.sections) - 1
+    assert "{emergency_number}" in module.sections[last].simpler
+    tutor = Tutor(library, db, "p5c")
+    tutor.start("asthma")
+    save_progress(db, "p5c", "asthma", last, 0)
+    [simpler] = tutor.simpler()
+    assert simpler.values["lesson_text"].startswith(f"**{module.sections[last].title}**\n")
+    assert "{emergency_number}" not in simpler.values["lesson_text"] and "911" in simpler.values["lesson_text"]
+
+
+def test_plainer_versions_are_never_part_of_the_lesson_text(library) -> None:
+    for module in library.modules.values():
+        lesson = Lesson(module)
+        places = [Place(i, j) for i, section in enumerate(lesson.parts) for j in range(len(section))]
+        parts = "\n".join(lesson.text(place) for place in places)
+        assert "###" not in parts and "Simpler" not in parts, module.id
+        if module.id == "asthma":
+            assert all(section.simpler and section.simpler not in parts for section in module.sections)
+
+
+def test_say_it_simpler_after_the_reading_gives_the_key_points(library, db) -> None:
+    tutor = Tutor(library, db, "p5d")
+    tutor.start("asthma")
+    while tutor.next()[0].response == "utter_lesson_part":
+        pass  # now in teach-back: no section is being read
+    [simpler] = tutor.simpler()
+    assert simpler.response == "utter_lesson_simpler"
 
 
 def test_a_word_in_the_middle_of_a_lesson_then_back(library, db) -> None:
@@ -109,7 +169,9 @@ def test_two_fitting_modules_are_offered_as_buttons(library, db) -> None:
     [pick] = Tutor(library, db, "p9").start("tell me about my heart")
     assert pick.response == "utter_topic_pick"
     assert {b["payload"] for b in pick.buttons} == {
-        '/learn_topic{"module": "heart-failure"}', '/learn_topic{"module": "heart-attack-warning-signs"}'}
+        '/learn_topic{"module": "heart-failure"}',
+        '/learn_topic{"module": "heart-attack-warning-signs"}',
+    }
 
 
 def test_a_general_request_lists_every_topic(library, db) -> None:

@@ -8,17 +8,54 @@ from bot.nlu_eval.testset import Example, load_test_set, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT = {
-    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "help", "learn_topic", "define_term",
-    "prepare_appointment", "question_prompts", "add_question", "show_questions", "request_human",
-    "medical_advice", "give_feedback", "forget_me", "emergency", "out_of_scope",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "help",
+    "learn_topic",
+    "define_term",
+    "prepare_appointment",
+    "question_prompts",
+    "add_question",
+    "show_questions",
+    "request_human",
+    "medical_advice",
+    "give_feedback",
+    "forget_me",
+    "emergency",
+    "out_of_scope",
 }
 # Beyond the contract: lesson controls and button picks (the issue allows more intents, e.g. next / stop).
-EXTRA = {"lesson_next", "lesson_simpler", "lesson_stop", "continue_lesson", "choose",
-         # Getting ready for a visit: editing the question list, the checklist, reminders.
-         "remove_question", "clear_questions", "move_question", "print_questions", "set_reminder", "cancel_reminder",
-         "show_checklist"}
-APPOINTMENT_TYPES = {"general_checkup", "specialist", "blood_test", "surgery", "telehealth", "first_visit",
-                     "test_results", "new_medicine"}
+EXTRA = {
+    # Privacy questions: held out in their own files (tests/data/nlu_privacy_holdout*.yml).
+    "ask_privacy",
+    "lesson_next",
+    "lesson_simpler",
+    "lesson_stop",
+    "continue_lesson",
+    "choose",
+    # Getting ready for a visit: editing the question list, the checklist, reminders.
+    "remove_question",
+    "clear_questions",
+    "move_question",
+    "print_questions",
+    "set_reminder",
+    "cancel_reminder",
+    "show_checklist",
+}
+APPOINTMENT_TYPES = {
+    "general_checkup",
+    "specialist",
+    "blood_test",
+    "surgery",
+    "telehealth",
+    "first_visit",
+    "test_results",
+    "new_medicine",
+}
 
 
 def examples(files: list[Path]) -> dict[str, list[Example]]:

@@ -41,9 +41,12 @@ def test_annotations_become_text_spans_and_values() -> None:
     )
     assert example.text == "my physical is about sugar"
     first, second = example.entities
-    assert (first.entity, first.value, example.text[first.start:first.end]) == (
-        "appointment_type", "general_checkup", "physical")
-    assert (second.entity, second.value, example.text[second.start:second.end]) == ("topic", "sugar", "sugar")
+    assert (first.entity, first.value, example.text[first.start : first.end]) == (
+        "appointment_type",
+        "general_checkup",
+        "physical",
+    )
+    assert (second.entity, second.value, example.text[second.start : second.end]) == ("topic", "sugar", "sugar")
 
 
 def test_a_broken_annotation_names_the_file(tmp_path: Path) -> None:
@@ -87,7 +90,8 @@ def test_typo_twin_has_one_or_two_slips_per_sentence_and_keeps_labels() -> None:
         assert distance <= 2 * sentences + 1, (original.text, twin.text)
         changed += distance > 0
         assert [(e.entity, e.value) for e in twin.entities if e.entity == "appointment_type"] == [
-            (e.entity, e.value) for e in original.entities if e.entity == "appointment_type"]
+            (e.entity, e.value) for e in original.entities if e.entity == "appointment_type"
+        ]
         for entity in twin.entities:
             assert 0 <= entity.start < entity.end <= len(twin.text)
     assert changed == len(examples)
@@ -134,8 +138,11 @@ def test_scores_count_fallbacks_as_misses_and_flag_off_topic_health_answers() ->
     assert (topic.precision, topic.recall) == (0.5, 1.0)  # "Asthma" matches case-insensitively
     assert (term.precision, term.recall) == (0.0, 0.0)
     pairs = {(e, p): n for e, p, n, _ in ev.confusion_pairs()}
-    assert pairs == {("define_term", "learn_topic"): 1, ("out_of_scope", "define_term"): 1,
-                     ("out_of_scope", FALLBACK): 1}
+    assert pairs == {
+        ("define_term", "learn_topic"): 1,
+        ("out_of_scope", "define_term"): 1,
+        ("out_of_scope", FALLBACK): 1,
+    }
 
 
 def test_targets_list_every_shortfall() -> None:
@@ -153,8 +160,15 @@ def test_report_has_the_tables_and_escapes_cells(tmp_path: Path) -> None:
     examples = _examples() + [parse_annotated("a | pipe", "greet")]
     predictions = _predictions() + [Prediction("thank", 0.8, "thank")]
     ev = evaluate("test set", examples, predictions)
-    info = RunInfo(date="2026-11-22", model="m.tar.gz", config="config.yml", training_examples=10,
-                   training_seconds=12.0, test_set="t.yml", typo_set="t_typos.yml")
+    info = RunInfo(
+        date="2026-11-22",
+        model="m.tar.gz",
+        config="config.yml",
+        training_examples=10,
+        training_seconds=12.0,
+        test_set="t.yml",
+        typo_set="t_typos.yml",
+    )
     text = as_markdown(info, ev, ev, Targets(), "pic.png")
     assert "| test set | 6 | 33.3% |" in text
     assert "**not met**" in text and "![Confusion matrix of the test set](pic.png)" in text
@@ -168,9 +182,11 @@ def test_report_has_the_tables_and_escapes_cells(tmp_path: Path) -> None:
 
 
 def test_cross_validation_figures_are_read_from_rasas_log() -> None:
-    log = ("INFO CV evaluation (n=5)\nIntent evaluation results\ntrain Accuracy: 1.000 (0.000)\n"
-           "test Accuracy: 0.951 (0.012)\ntest F1-score: 0.948 (0.010)\ntest Precision: 0.955 (0.011)\n"
-           "Entity evaluation results\nEntity extractor: DIETClassifier\ntest F1-score: 0.812 (0.040)\n")
+    log = (
+        "INFO CV evaluation (n=5)\nIntent evaluation results\ntrain Accuracy: 1.000 (0.000)\n"
+        "test Accuracy: 0.951 (0.012)\ntest F1-score: 0.948 (0.010)\ntest Precision: 0.955 (0.011)\n"
+        "Entity evaluation results\nEntity extractor: DIETClassifier\ntest F1-score: 0.812 (0.040)\n"
+    )
     cv = parse_cross_validation(log, 5)
     assert cv["intent"]["accuracy"] == (0.951, 0.012)
     assert cv["intent"]["f1-score"] == (0.948, 0.010)

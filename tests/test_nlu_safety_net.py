@@ -47,15 +47,17 @@ def test_the_classifiers_emergency_guess_alone_is_asked_about_only_when_the_mode
 
 def test_a_mention_drops_the_classifiers_emergency_guess() -> None:
     mention = Assessment(Tier.NONE, probability=0.6, mention="stroke:question")
-    out = apply_assessment(parse(("emergency", 0.4), ("learn_topic", 0.55)), "tell me about stroke", mention,
-                           DETECTOR, 0.45)
+    out = apply_assessment(
+        parse(("emergency", 0.4), ("learn_topic", 0.55)), "tell me about stroke", mention, DETECTOR, 0.45
+    )
     assert out["intent"]["name"] == "learn_topic"
 
 
 def test_not_understood_with_a_danger_word_is_asked_about_never_only_rephrase() -> None:
     worrying = Assessment(Tier.NONE, probability=0.52)
-    out = apply_assessment(parse(("nlu_fallback", 0.45), ("greet", 0.2)), "grandad gone grey and floppy", worrying,
-                           DETECTOR, 0.45)
+    out = apply_assessment(
+        parse(("nlu_fallback", 0.45), ("greet", 0.2)), "grandad gone grey and floppy", worrying, DETECTOR, 0.45
+    )
     assert out["intent"]["name"] == "emergency_check" and out["safety"]["sign"] == "danger word"
 
 

@@ -27,8 +27,7 @@ def message(text: str, *, intent: str = "help", confidence: float = 0.66) -> Mes
         tokens.append(Token(word, start))
         offset = start + len(word)
     ranking = [{"name": intent, "confidence": confidence}, {"name": "greet", "confidence": 0.2}]
-    return Message(data={TEXT: text, TOKENS_NAMES[TEXT]: tokens, INTENT: dict(ranking[0]),
-                         INTENT_RANKING_KEY: ranking})
+    return Message(data={TEXT: text, TOKENS_NAMES[TEXT]: tokens, INTENT: dict(ranking[0]), INTENT_RANKING_KEY: ranking})
 
 
 def component(tmp_path: Path, known: set[str]) -> UnknownWordsFallback:
@@ -63,8 +62,9 @@ def test_a_missing_or_broken_glossary_adds_nothing(tmp_path: Path) -> None:
 
 
 def test_not_understood_goes_on_top_and_keeps_the_classifiers_guesses_below() -> None:
-    top, ranking = mark_not_understood([{"name": "nlu_fallback", "confidence": 0.45},
-                                        {"name": "help", "confidence": 0.66}])
+    top, ranking = mark_not_understood(
+        [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "help", "confidence": 0.66}]
+    )
     assert top == {"name": "nlu_fallback", "confidence": 1.0}
     assert ranking == [top, {"name": "help", "confidence": 0.66}]
 

@@ -50,8 +50,10 @@ def http_command(port: int, folder: Path, delay: float = 0.0) -> list[str]:
     serve = ["-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)]
     if not delay:
         return [sys.executable, *serve]
-    script = (f"import runpy, sys, time; time.sleep({delay}); sys.argv = ['http.server', *{serve[2:]!r}]; "
-              "runpy.run_module('http.server', run_name='__main__')")
+    script = (
+        f"import runpy, sys, time; time.sleep({delay}); sys.argv = ['http.server', *{serve[2:]!r}]; "
+        "runpy.run_module('http.server', run_name='__main__')"
+    )
     return [sys.executable, "-c", script]
 
 
@@ -112,8 +114,9 @@ def crash_and_restart(supervisor: Supervisor, clock: FakeClock, server: ManagedP
     return delay
 
 
-def test_killed_server_is_restarted_alone_while_the_other_keeps_serving(make_server: Callable[..., ManagedProcess],
-                                                                        ) -> None:
+def test_killed_server_is_restarted_alone_while_the_other_keeps_serving(
+    make_server: Callable[..., ManagedProcess],
+) -> None:
     actions, web = make_server("action server"), make_server("web app")
     clock, out = FakeClock(), io.StringIO()
     supervisor = Supervisor([actions, web], clock=clock, out=out)
@@ -137,8 +140,9 @@ def test_killed_server_is_restarted_alone_while_the_other_keeps_serving(make_ser
     supervisor.stop()
 
 
-def test_backoff_doubles_up_to_its_cap_and_resets_after_staying_up(make_server: Callable[..., ManagedProcess],
-                                                                   ) -> None:
+def test_backoff_doubles_up_to_its_cap_and_resets_after_staying_up(
+    make_server: Callable[..., ManagedProcess],
+) -> None:
     server = make_server("action server")
     clock = FakeClock()
     supervisor = Supervisor([server], first_delay=1, max_delay=4, stable_after=300, clock=clock, out=io.StringIO())
@@ -177,8 +181,9 @@ def test_restarted_server_counts_as_up_only_once_it_answers(make_server: Callabl
     supervisor.stop()
 
 
-def test_server_that_dies_while_starting_is_retried_with_a_longer_wait(make_server: Callable[..., ManagedProcess],
-                                                                       ) -> None:
+def test_server_that_dies_while_starting_is_retried_with_a_longer_wait(
+    make_server: Callable[..., ManagedProcess],
+) -> None:
     server = make_server("web app")
     working_command = server.command
     clock, out = FakeClock(), io.StringIO()
@@ -223,7 +228,8 @@ def test_server_that_never_answers_is_stopped_and_retried(make_server: Callable[
 
 
 def test_crash_is_reported_in_one_warning_line_with_name_code_and_when(
-        make_server: Callable[..., ManagedProcess], caplog: pytest.LogCaptureFixture) -> None:
+    make_server: Callable[..., ManagedProcess], caplog: pytest.LogCaptureFixture
+) -> None:
     server = make_server("web app")
     clock, out = FakeClock(), io.StringIO()
     supervisor = Supervisor([server], clock=clock, out=out)
@@ -250,7 +256,8 @@ def test_crash_is_reported_in_one_warning_line_with_name_code_and_when(
 
 
 def test_line_is_not_printed_twice_when_logging_already_writes_there(
-        make_server: Callable[..., ManagedProcess]) -> None:
+    make_server: Callable[..., ManagedProcess],
+) -> None:
     server = make_server("action server")
     out = io.StringIO()
     handler = logging.StreamHandler(out)  # as `plainhealth run`'s basicConfig does, to stderr
@@ -289,7 +296,8 @@ def test_stop_stops_everything_and_restarts_nothing_afterwards(make_server: Call
 
 
 def test_run_loop_restarts_with_the_real_clock_and_stops_from_another_thread(
-        make_server: Callable[..., ManagedProcess]) -> None:
+    make_server: Callable[..., ManagedProcess],
+) -> None:
     actions, web = make_server("action server"), make_server("web app")
     supervisor = Supervisor([actions, web], first_delay=0.2, poll_interval=0.05, out=io.StringIO())
     loop = threading.Thread(target=supervisor.run, daemon=True)

@@ -18,8 +18,13 @@ def test_sqlite_url_becomes_rasa_sql_tracker_store(tmp_path: Path) -> None:
 def test_postgresql_url_is_split_into_rasa_keys() -> None:
     config = tracker_store_config("postgresql://rasa:secret@127.0.0.1:5433/tracker")
     assert config == {
-        "type": "SQL", "dialect": "postgresql", "db": "tracker", "url": "127.0.0.1",
-        "port": 5433, "username": "rasa", "password": "secret",
+        "type": "SQL",
+        "dialect": "postgresql",
+        "db": "tracker",
+        "url": "127.0.0.1",
+        "port": 5433,
+        "username": "rasa",
+        "password": "secret",
     }
 
 
@@ -56,8 +61,9 @@ def test_widget_origins_come_from_the_clinic_the_settings_and_the_web_app(tmp_pa
     from bot.settings import Settings
 
     (tmp_path / "clinic.yml").write_text("allowed_origins: ['https://clinic.example/', 'https://clinic.example']\n")
-    settings = Settings(content_dir=tmp_path, state_dir=tmp_path / "state", web_port=8123,
-                        allowed_origins=("http://localhost:9000",))
+    settings = Settings(
+        content_dir=tmp_path, state_dir=tmp_path / "state", web_port=8123, allowed_origins=("http://localhost:9000",)
+    )
     assert allowed_origins(settings) == ["https://clinic.example", "http://localhost:9000", "http://127.0.0.1:8123"]
     (tmp_path / "clinic.yml").write_text("allowed_origins: [unclosed\n")
     assert allowed_origins(settings) == ["http://localhost:9000", "http://127.0.0.1:8123"]
@@ -88,5 +94,6 @@ def test_an_open_state_folder_and_rasas_old_files_are_tightened(tmp_path: Path) 
         (state / name).chmod(0o644)
     write_rasa_files(Settings(state_dir=state))
     assert _mode(state) == 0o700
-    assert [_mode(state / n) for n in ("tracker.db", "tracker.db-journal", "endpoints.yml", "credentials.yml")] \
-        == [0o600] * 4
+    assert [_mode(state / n) for n in ("tracker.db", "tracker.db-journal", "endpoints.yml", "credentials.yml")] == [
+        0o600
+    ] * 4

@@ -20,19 +20,29 @@ def detector() -> Detector:
     return train_detector(ROOT)
 
 
-@pytest.mark.parametrize("text", [
-    "my husband collapsed 5 minutes ago and won't wake up", "my dad collapsed watching tv and won't wake up",
-    "can you book me an ambulance my dad collapsed and isn't breathing",
-    "i need to cancel my appointment my wife is having a seizure",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my husband collapsed 5 minutes ago and won't wake up",
+        "my dad collapsed watching tv and won't wake up",
+        "can you book me an ambulance my dad collapsed and isn't breathing",
+        "i need to cancel my appointment my wife is having a seizure",
+    ],
+)
 def test_mention_frames_no_longer_silence_danger_now(detector: Detector, text: str) -> None:
     assert detector.assess(text).tier == Tier.DANGER
 
 
-@pytest.mark.parametrize("text", [
-    "i got my flu shot today", "my sugar shot up a bit after lunch", "i'll give the new diet a shot",
-    "had a heart attack as a kid and i'm fine now", "what should i do if my child swallows a battery",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i got my flu shot today",
+        "my sugar shot up a bit after lunch",
+        "i'll give the new diet a shot",
+        "had a heart attack as a kid and i'm fine now",
+        "what should i do if my child swallows a battery",
+    ],
+)
 def test_look_alikes_get_no_urgent_ticket(detector: Detector, text: str) -> None:
     assert detector.assess(text).tier != Tier.DANGER
 
@@ -59,12 +69,21 @@ def test_payloads_and_empty_messages_are_never_judged(detector: Detector) -> Non
     assert detector.assess("   ").tier == Tier.NONE
 
 
-@pytest.mark.parametrize(("text", "language"), [
-    ("mi papá no respira, ayuda", "es"), ("我胸口很痛", "zh"), ("أريد أن أنهي حياتي", "ar"),
-    ("je ne peux pas respirer, aidez moi", "fr"), ("Я не могу дышать", "ru"),
-    ("cant brethe plz help", "en"), ("u ok?", "en"), ("wat is diabtes", "en"), ("hola", "en"),
-    ("i have a appointment with doctor tomorow but my wife she not wake up", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("mi papá no respira, ayuda", "es"),
+        ("我胸口很痛", "zh"),
+        ("أريد أن أنهي حياتي", "ar"),
+        ("je ne peux pas respirer, aidez moi", "fr"),
+        ("Я не могу дышать", "ru"),
+        ("cant brethe plz help", "en"),
+        ("u ok?", "en"),
+        ("wat is diabtes", "en"),
+        ("hola", "en"),
+        ("i have a appointment with doctor tomorow but my wife she not wake up", "en"),
+    ],
+)
 def test_languages_are_told_apart_offline_and_texting_stays_english(text: str, language: str) -> None:
     assert language_of(text) == language
 
@@ -85,6 +104,7 @@ def test_the_responses_rasa_serves_carry_the_clinics_words_and_numbers(library, 
     guidance = responses["utter_emergency_guidance"]
     default = [v for v in guidance if "condition" not in v]
     assert default == [{"text": clinic.fill(clinic.messages["emergency"])}]
+
     def when(name: str, value: str) -> list[dict]:
         return [v for v in guidance if {"type": "slot", "name": name, "value": value} in v.get("condition", [])]
 
@@ -155,4 +175,3 @@ def test_every_message_in_another_language_gets_the_numbers(detector: Detector) 
     assert sum(t in (Tier.DANGER, Tier.OTHER_LANGUAGE) for t in tiers) >= 0.97 * len(tiers)
     urgent = sum(detector.assess(e.text).tier == Tier.DANGER for e in languages.look_alikes)
     assert urgent <= 0.02 * len(languages.look_alikes)
-

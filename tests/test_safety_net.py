@@ -42,30 +42,45 @@ def test_self_harm_gets_the_crisis_kind_and_violence_its_own() -> None:
         assert found is not None and found.kind == item["kind"], item
 
 
-@pytest.mark.parametrize("text", [
-    "i cnat breath", "my husband is having a heart atack", "my wife had a siezure and is still not awake",
-    "somenoe is havint a seizure right now", "he is unconcious", "im bleding a lot and it wont stop",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i cnat breath",
+        "my husband is having a heart atack",
+        "my wife had a siezure and is still not awake",
+        "somenoe is havint a seizure right now",
+        "he is unconcious",
+        "im bleding a lot and it wont stop",
+    ],
+)
 def test_typos_are_forgiven(text: str) -> None:
     assert alarm(text) is not None
 
 
-@pytest.mark.parametrize("text", [
-    "i don't want to be here anymore", "everyone would be better off without me",
-    "i wish i could go to sleep and never wake up", "there's no point anymore, i've written my goodbye letters",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i don't want to be here anymore",
+        "everyone would be better off without me",
+        "i wish i could go to sleep and never wake up",
+        "there's no point anymore, i've written my goodbye letters",
+    ],
+)
 def test_indirect_wording_about_suicide_is_caught(text: str) -> None:
     found = alarm(text)
     assert found is not None and found.kind == CRISIS
 
 
-@pytest.mark.parametrize(("text", "why"), [
-    ("what is a heart attack?", "question"),
-    ("what does overdose mean on the leaflet", None),  # "overdose" alone is not a sign at all
-    ("i had chest pain last year and the tests were fine", "past"),
-    ("add a question: could my chest pain come back", "command"),
-    ("the movie had a lot of blood in it", "story"),
-])
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("what is a heart attack?", "question"),
+        ("what does overdose mean on the leaflet", None),  # "overdose" alone is not a sign at all
+        ("i had chest pain last year and the tests were fine", "past"),
+        ("add a question: could my chest pain come back", "command"),
+        ("the movie had a lot of blood in it", "story"),
+    ],
+)
 def test_a_mention_is_not_an_alarm(text: str, why: str | None) -> None:
     verdict = check(text)
     assert verdict.alarm is None
@@ -79,11 +94,22 @@ def test_a_question_followed_by_a_real_emergency_still_raises_the_alarm() -> Non
     assert alarm("what do i do my husband collapsed") is not None
 
 
-@pytest.mark.parametrize("text", [
-    "my son is cooking dinner", "i can't talk right now, at work", "this lesson is killing me",
-    "i'm dying to know what cholesterol is", "kill the reminder", "i cut myself shaving",
-    "he's having a fit about the bill", "i'm drowning in paperwork", "/request_human", "", "   ",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my son is cooking dinner",
+        "i can't talk right now, at work",
+        "this lesson is killing me",
+        "i'm dying to know what cholesterol is",
+        "kill the reminder",
+        "i cut myself shaving",
+        "he's having a fit about the bill",
+        "i'm drowning in paperwork",
+        "/request_human",
+        "",
+        "   ",
+    ],
+)
 def test_everyday_words_and_button_payloads_do_not_raise_the_alarm(text: str) -> None:
     assert alarm(text) is None
 

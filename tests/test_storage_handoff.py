@@ -8,8 +8,16 @@ from bot.storage import staff
 
 def _open(db, patient="p1", reason="asked"):
     now = dt.datetime.now(dt.UTC)
-    return store.open_ticket(db, patient, "sealed", "rest", reason, "Reading a lesson", False,
-                             [(now, "patient", "hello"), (now, "bot", "Hi!")])
+    return store.open_ticket(
+        db,
+        patient,
+        "sealed",
+        "rest",
+        reason,
+        "Reading a lesson",
+        False,
+        [(now, "patient", "hello"), (now, "bot", "Hi!")],
+    )
 
 
 def test_a_ticket_keeps_the_chat_so_far_and_is_reused_while_open(db) -> None:
@@ -106,8 +114,12 @@ def test_safety_reviews_list_the_latest_first_with_only_the_patients_words(db) -
     assert [r.ticket_id for r in reviews] == [second.id, first.id]
     assert unmarked.id not in {r.ticket_id for r in reviews}
     latest, older = reviews
-    assert (latest.verdict, latest.priority, latest.reason, latest.marked_by) == ("not_emergency", "urgent", "crisis",
-                                                                                  "kim")
+    assert (latest.verdict, latest.priority, latest.reason, latest.marked_by) == (
+        "not_emergency",
+        "urgent",
+        "crisis",
+        "kim",
+    )
     assert older.patient_messages == ("hello", "my chest hurts and my arm is numb")
     assert older.reason_text == "Medical question" and older.verdict_text == "Missed emergency"
     assert older.opened_at <= older.marked_at <= latest.marked_at
@@ -127,7 +139,8 @@ def test_the_safety_review_migration_keeps_existing_tickets_and_goes_back(tmp_pa
         connection.exec_driver_sql(
             "INSERT INTO handoff_ticket (patient, conversation, channel, reason, priority, status, activity, "
             "out_of_hours, created_at, updated_at) VALUES ('p', '', 'rest', 'emergency', 'urgent', 'closed', '', 0, "
-            "'2026-11-23 10:00:00', '2026-11-23 10:00:00')")
+            "'2026-11-23 10:00:00', '2026-11-23 10:00:00')"
+        )
     db.migrate()
     (old,) = store.tickets(db, "closed")
     assert old.safety_review is None

@@ -25,11 +25,14 @@ def test_accounts_sign_in_and_lock_after_five_wrong_passwords(db) -> None:
     assert staff.authenticate(db, "sam", "correct horse battery", now=later) == member
 
 
-@pytest.mark.parametrize(("username", "role", "password", "message"), [
-    ("sam", "staff", "short", "at least 10"),
-    ("sam", "boss", "correct horse battery", "staff or admin"),
-    ("sa m", "staff", "correct horse battery", "letters, numbers"),
-])
+@pytest.mark.parametrize(
+    ("username", "role", "password", "message"),
+    [
+        ("sam", "staff", "short", "at least 10"),
+        ("sam", "boss", "correct horse battery", "staff or admin"),
+        ("sa m", "staff", "correct horse battery", "letters, numbers"),
+    ],
+)
 def test_bad_accounts_are_refused_with_a_plain_reason(db, username, role, password, message) -> None:
     with pytest.raises(staff.StaffError, match=message):
         staff.create_staff(db, username, "", role, password)

@@ -16,6 +16,7 @@ def fetch(settings, path: str) -> tuple[int, str, dict]:
         async with TestClient(TestServer(make_app(settings, deliver_reminders=False))) as client:
             response = await client.get(path)
             return response.status, await response.text(), dict(response.headers)
+
     return asyncio.run(go())
 
 

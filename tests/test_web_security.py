@@ -43,6 +43,7 @@ EVIL = "https://evil.example"
 
 # --- helpers ------------------------------------------------------------------------------------------------
 
+
 def prepare(settings: Settings) -> tuple[Database, int]:
     """Two accounts (sam: staff, ada: admin) and one waiting ticket in the test's own database."""
     db = Database(settings.database_url)
@@ -50,8 +51,9 @@ def prepare(settings: Settings) -> tuple[Database, int]:
     staff.create_staff(db, "sam", "Sam", "staff", PASSWORD)
     staff.create_staff(db, "ada", "Ada", "admin", PASSWORD)
     secret = load_or_create_secret(settings)
-    ticket, _ = store.open_ticket(db, "p1", seal("rest-1", secret), "rest", "asked", "", False,
-                                  [(dt.datetime.now(dt.UTC), "patient", "hello")])
+    ticket, _ = store.open_ticket(
+        db, "p1", seal("rest-1", secret), "rest", "asked", "", False, [(dt.datetime.now(dt.UTC), "patient", "hello")]
+    )
     return db, ticket.id
 
 
@@ -68,14 +70,22 @@ async def serving(settings: Settings, tls: ssl.SSLContext | None = None) -> Asyn
 
 def browser(address: str = "127.0.0.1") -> ClientSession:
     """A client with its own cookies, connecting from ``address`` (any 127.x.y.z works on Linux)."""
-    return ClientSession(connector=TCPConnector(local_addr=(address, 0), ssl=False),
-                         cookie_jar=CookieJar(unsafe=True))
+    return ClientSession(connector=TCPConnector(local_addr=(address, 0), ssl=False), cookie_jar=CookieJar(unsafe=True))
 
 
-async def sign_in(client: ClientSession, server: TestServer, username: str, password: str = PASSWORD,
-                  headers: dict[str, str] | None = None) -> ClientResponse:
-    response = await client.post(server.make_url("/staff/login"), data={"username": username, "password": password},
-                                 headers=headers or {}, allow_redirects=False)
+async def sign_in(
+    client: ClientSession,
+    server: TestServer,
+    username: str,
+    password: str = PASSWORD,
+    headers: dict[str, str] | None = None,
+) -> ClientResponse:
+    response = await client.post(
+        server.make_url("/staff/login"),
+        data={"username": username, "password": password},
+        headers=headers or {},
+        allow_redirects=False,
+    )
     await response.read()
     return response
 
@@ -107,6 +117,7 @@ def hash_seconds() -> float:
 
 
 # --- 1. lock-out per address, not per account ---------------------------------------------------------------
+
 
 def test_a_strangers_wrong_passwords_do_not_lock_the_nurse_out_of_her_own_address(settings) -> None:
     prepare(settings)
@@ -214,6 +225,7 @@ def test_addresses_are_counted_as_one_client_has_them() -> None:
 
 # --- 2. every attempt costs the same ------------------------------------------------------------------------
 
+
 def test_every_sign_in_attempt_does_one_password_hash_and_says_the_same(settings, monkeypatch) -> None:
     db, _ = prepare(settings)
     staff.create_staff(db, "kim", "Kim", "staff", PASSWORD)
@@ -292,6 +304,7 @@ def test_sign_in_takes_as_long_for_unknown_locked_and_turned_off_names(settings)
 
 # --- 3. hashing off the event loop --------------------------------------------------------------------------
 
+
 class ThreadedServer:
     """The web app on its own event loop in a thread, so the test's clients do not share (or hide) its loop."""
 
@@ -361,6 +374,7 @@ def test_password_hashing_does_not_hold_up_other_requests(settings) -> None:
 
 # --- 4. sessions end with a new password or a turned-off account -------------------------------------------
 
+
 def test_a_new_password_from_the_command_line_signs_out_every_session(settings, monkeypatch) -> None:
     prepare(settings)
     monkeypatch.setenv("PLAINHEALTH_STATE_DIR", str(settings.state_dir))
@@ -408,6 +422,7 @@ def test_the_live_stream_ends_when_the_session_is_no_longer_valid(settings, how:
 
 # --- 5. changes from another site ---------------------------------------------------------------------------
 
+
 def test_changes_from_another_site_are_refused(settings) -> None:
     db, ticket_id = prepare(settings)
     sam = next(m for m in staff.list_staff(db) if m.username == "sam")
@@ -427,13 +442,13 @@ def test_changes_from_another_site_are_refused(settings) -> None:
                 (f"/staff/api/tickets/{ticket_id}/release", {}),
                 (f"/staff/api/tickets/{ticket_id}/close", {"note": "done"}),
                 (f"/staff/api/tickets/{ticket_id}/safety-review", {"verdict": "missed_emergency"}),
-                ("/staff/api/users", {"username": "eve", "display_name": "Eve", "role": "admin",
-                                      "password": PASSWORD}),
+                ("/staff/api/users", {"username": "eve", "display_name": "Eve", "role": "admin", "password": PASSWORD}),
                 (f"/staff/api/users/{sam.id}/disable", {}),
             ]
             for path, body in changes:
-                answer = await client.post(server.make_url(path), json=body,
-                                           headers={"X-CSRF-Token": csrf, "Origin": EVIL})
+                answer = await client.post(
+                    server.make_url(path), json=body, headers={"X-CSRF-Token": csrf, "Origin": EVIL}
+                )
                 assert answer.status == 403, path
             assert (await client.get(server.make_url("/staff/api/me"))).status == 200  # still signed in
         ticket = store.get_ticket(db, ticket_id)
@@ -454,8 +469,9 @@ def test_the_apps_own_origin_and_no_origin_are_let_through(settings) -> None:
                     signed = await sign_in(client, server, "sam", headers=headers)
                     assert signed.status == 303, headers
                     csrf = await csrf_of(client, server)
-                    out = await client.post(server.make_url("/staff/logout"), json={},
-                                            headers={**headers, "X-CSRF-Token": csrf})
+                    out = await client.post(
+                        server.make_url("/staff/logout"), json={}, headers={**headers, "X-CSRF-Token": csrf}
+                    )
                     assert out.status == 204, headers
 
     run(scenario)
@@ -483,9 +499,21 @@ def test_every_response_carries_the_security_headers(settings) -> None:
 
     async def scenario() -> None:
         async with serving(settings) as server, browser() as client:
-            gets = ["/health", "/demo.css", "/", "/widget/plainhealth-widget.js", "/staff/static/console.css",
-                    "/staff/static/console.js", "/staff/static/nothing.js", "/no/such/page", "/print/not-a-token",
-                    "/staff", "/staff/login", "/staff/api/tickets", "/staff/api/events"]
+            gets = [
+                "/health",
+                "/demo.css",
+                "/",
+                "/widget/plainhealth-widget.js",
+                "/staff/static/console.css",
+                "/staff/static/console.js",
+                "/staff/static/nothing.js",
+                "/no/such/page",
+                "/print/not-a-token",
+                "/staff",
+                "/staff/login",
+                "/staff/api/tickets",
+                "/staff/api/events",
+            ]
             for path in gets:
                 response = await client.get(server.make_url(path), allow_redirects=False)
                 _assert_hardened(response, path)
@@ -522,17 +550,22 @@ def _self_signed(folder: Path) -> ssl.SSLContext:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                                       serialization.PrivateFormat.PKCS8,
-                                                       serialization.NoEncryption()))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
     return context
@@ -567,6 +600,7 @@ def test_strict_transport_security_only_when_the_request_came_over_tls(settings,
 
 # --- 7. malformed input gets 4xx, never 500 -----------------------------------------------------------------
 
+
 def test_json_bodies_that_are_not_objects_get_a_clear_400(settings) -> None:
     db, ticket_id = prepare(settings)
     sam = next(m for m in staff.list_staff(db) if m.username == "sam")
@@ -575,8 +609,10 @@ def test_json_bodies_that_are_not_objects_get_a_clear_400(settings) -> None:
         async with serving(settings) as server, browser() as client:
             await sign_in(client, server, "ada")
             headers = {"X-CSRF-Token": await csrf_of(client, server), "Content-Type": "application/json"}
-            paths = [f"/staff/api/tickets/{ticket_id}/{action}"
-                     for action in ("claim", "reply", "release", "close", "safety-review")]
+            paths = [
+                f"/staff/api/tickets/{ticket_id}/{action}"
+                for action in ("claim", "reply", "release", "close", "safety-review")
+            ]
             paths += ["/staff/api/users", f"/staff/api/users/{sam.id}/disable"]
             for path in paths:
                 for body in ("[]", '["text"]', '"text"', "null", "42", "true"):
@@ -603,12 +639,16 @@ def test_malformed_input_gets_a_4xx_never_a_500(settings) -> None:
             login = server.make_url("/staff/login")
             odd_forms: list[Any] = [
                 {"json": ["sam", PASSWORD]},
-                {"data": "username=sam&password=" + "%ff" * 10, "headers": {
-                    "Content-Type": "application/x-www-form-urlencoded"}},
+                {
+                    "data": "username=sam&password=" + "%ff" * 10,
+                    "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+                },
                 {"data": b"--x\r\nbroken", "headers": {"Content-Type": "multipart/form-data"}},
                 {"data": b"--x\r\nbroken", "headers": {"Content-Type": "multipart/form-data; boundary=x"}},
-                {"data": "username=sam", "headers": {
-                    "Content-Type": "application/x-www-form-urlencoded; charset=no-such-charset"}},
+                {
+                    "data": "username=sam",
+                    "headers": {"Content-Type": "application/x-www-form-urlencoded; charset=no-such-charset"},
+                },
                 {"data": "x" * (3 * 1024 * 1024), "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
             ]
             files = FormData()
@@ -641,18 +681,42 @@ def test_malformed_input_gets_a_4xx_never_a_500(settings) -> None:
                 ("POST", f"{base}/close", {"note": "x" * 2001}, 400),
                 ("POST", f"{base}/close", {"note": ["done"]}, 400),
                 ("POST", f"{base}/safety-review", {"verdict": None}, 400),
-                ("POST", "/staff/api/users", {"username": "u" * 65, "display_name": "U", "role": "staff",
-                                              "password": PASSWORD}, 400),
-                ("POST", "/staff/api/users", {"username": "kim", "display_name": "K" * 81, "role": "staff",
-                                              "password": PASSWORD}, 400),
-                ("POST", "/staff/api/users", {"username": "kim", "display_name": "Kim", "role": "staff",
-                                              "password": "p" * 5000}, 400),
-                ("POST", "/staff/api/users", {"username": ["kim"], "display_name": "Kim", "role": "staff",
-                                              "password": PASSWORD}, 400),
-                ("POST", "/staff/api/users", {"username": "kim", "display_name": "Kim", "role": ["admin"],
-                                              "password": PASSWORD}, 400),
-                ("POST", "/staff/api/users", {"username": "kim", "display_name": "Kim", "role": "staff",
-                                              "password": 12345678901}, 400),
+                (
+                    "POST",
+                    "/staff/api/users",
+                    {"username": "u" * 65, "display_name": "U", "role": "staff", "password": PASSWORD},
+                    400,
+                ),
+                (
+                    "POST",
+                    "/staff/api/users",
+                    {"username": "kim", "display_name": "K" * 81, "role": "staff", "password": PASSWORD},
+                    400,
+                ),
+                (
+                    "POST",
+                    "/staff/api/users",
+                    {"username": "kim", "display_name": "Kim", "role": "staff", "password": "p" * 5000},
+                    400,
+                ),
+                (
+                    "POST",
+                    "/staff/api/users",
+                    {"username": ["kim"], "display_name": "Kim", "role": "staff", "password": PASSWORD},
+                    400,
+                ),
+                (
+                    "POST",
+                    "/staff/api/users",
+                    {"username": "kim", "display_name": "Kim", "role": ["admin"], "password": PASSWORD},
+                    400,
+                ),
+                (
+                    "POST",
+                    "/staff/api/users",
+                    {"username": "kim", "display_name": "Kim", "role": "staff", "password": 12345678901},
+                    400,
+                ),
             ]
             for method, path, body, status in bad:
                 answer = await client.request(method, server.make_url(path), json=body, headers=headers)

@@ -38,8 +38,9 @@ def make_tracker(
     )
 
 
-def asked_before(runtime: Any, response: str, sender_id: str = "test-patient", text: str = "earlier",
-                 intent: str = "") -> list[dict[str, Any]]:
+def asked_before(
+    runtime: Any, response: str, sender_id: str = "test-patient", text: str = "earlier", intent: str = ""
+) -> list[dict[str, Any]]:
     """Events of an earlier turn in which the assistant answered the patient with ``response``; the core
     remembers what that response asked, as the action that sent it would have."""
     from bot.conversation.replies import Say

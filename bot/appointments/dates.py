@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot.text import CARDINALS
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_WORDS: dict[str, int] = {}
 for _index, _name in enumerate(WEEKDAYS):
@@ -18,20 +20,32 @@ for _index, _name in enumerate(WEEKDAYS):
         _WEEKDAY_WORDS[_short] = _index
 _WEEKDAY_WORDS.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _MONTH_WORDS: dict[str, int] = {}
 for _index, _name in enumerate(MONTHS, start=1):
     _MONTH_WORDS[_name] = _index
     _MONTH_WORDS[_name[:3]] = _index
 _MONTH_WORDS.update({"sept": 9})
 
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple of": 2, "few": 3}
+_NUMBER_WORDS = {"a": 1, "an": 1, **CARDINALS, "couple of": 2, "few": 3}
 
 _SKIP = re.compile(
     r"^(skip|no|nope|not sure|unsure|don'?t know|dont know|i don'?t know( yet)?|no date|no idea|"
-    r"not yet|i'?m not sure|later|dunno|idk|none)\b")
+    r"not yet|i'?m not sure|later|dunno|idk|none)\b"
+)
 
 MAX_DAYS_AHEAD = 366
 
@@ -92,8 +106,11 @@ def _find(text: str, today: dt.date, day_first: bool) -> dt.date | str | None:
         return today + dt.timedelta(days=1)
     if re.search(r"\b(today|tonight|this (morning|afternoon|evening))\b", text):
         return today
-    match = re.search(r"\bin (\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                      r"couple of|few) (day|week|month)s?\b", text)
+    match = re.search(
+        r"\bin (\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+        r"couple of|few) (day|week|month)s?\b",
+        text,
+    )
     if match:
         count = _number(match.group(1)) or 0
         unit = match.group(2)
@@ -128,8 +145,9 @@ def _find(text: str, today: dt.date, day_first: bool) -> dt.date | str | None:
     # Weekdays: "friday", "on fri", "this tuesday", "next tuesday" (the next one to come; echoed back).
     # Short forms ("sat", "sun", "wed") count only after "on", "this", "next" or alone: they are words too.
     for word in re.findall(r"[a-z]+", text):
-        if word in _WEEKDAY_WORDS and (len(word) > 3 or re.search(rf"\b(on|this|next|coming) {word}\b", text)
-                                       or text == word):
+        if word in _WEEKDAY_WORDS and (
+            len(word) > 3 or re.search(rf"\b(on|this|next|coming) {word}\b", text) or text == word
+        ):
             ahead = (_WEEKDAY_WORDS[word] - today.weekday()) % 7 or 7
             return today + dt.timedelta(days=ahead)
     # "the 15th", "on the 3rd": the next time that day of the month comes round.

@@ -35,7 +35,13 @@ async def deliver_due(db: Database, settings: Settings, secret: bytes, http: Cli
             finish_reminder(db, reminder.id, ReminderStatus.MISSED)
             logger.warning("reminder %s could not be delivered in time and was dropped", reminder.id)
             continue
-        if await trigger(http, settings, conversation, ExternalIntent.APPOINTMENT_REMINDER,
-                         {Entity.REMINDER: str(reminder.id)}, f"reminder {reminder.id}"):
+        if await trigger(
+            http,
+            settings,
+            conversation,
+            ExternalIntent.APPOINTMENT_REMINDER,
+            {Entity.REMINDER: str(reminder.id)},
+            f"reminder {reminder.id}",
+        ):
             sent += 1
     return sent

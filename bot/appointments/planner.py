@@ -61,8 +61,13 @@ class Planner:
 
     def type_buttons(self) -> tuple[dict[str, str], ...]:
         kinds = sorted({c.appointment_type for c in self.library.checklists.values()})
-        return tuple({"title": visit_name(self.library, k).capitalize(),
-                      "payload": payload("prepare_appointment", appointment_type=k)} for k in kinds)
+        return tuple(
+            {
+                "title": visit_name(self.library, k).capitalize(),
+                "payload": payload("prepare_appointment", appointment_type=k),
+            }
+            for k in kinds
+        )
 
     def checklist_for_words(self, text: str, appointment_type: str | None) -> Checklist | None:
         return find_checklist(self.library, text, appointment_type)
@@ -70,16 +75,18 @@ class Planner:
     # -- a new visit -----------------------------------------------------------------------------------
     def save(self, appointment_type: str, day: dt.date | None) -> tuple[visit_store.Visit, list[Say]]:
         checklist = find_checklist(self.library, "", appointment_type)
-        visit = visit_store.save_appointment(self.db, self.patient, appointment_type,
-                                       checklist.id if checklist else None, day)
+        visit = visit_store.save_appointment(
+            self.db, self.patient, appointment_type, checklist.id if checklist else None, day
+        )
         return visit, [Say("utter_appointment_saved", {"visit": self.visit_words(visit)})]
 
     # -- the checklist walk ----------------------------------------------------------------------------
     def _item(self, visit: visit_store.Visit, index: int) -> Say:
         items = self._items(visit)
         item = items[index]
-        kind = {"bring": "utter_checklist_bring", "step": "utter_checklist_step",
-                "company": "utter_checklist_company"}[item.kind]
+        kind = {"bring": "utter_checklist_bring", "step": "utter_checklist_step", "company": "utter_checklist_company"}[
+            item.kind
+        ]
         return Say(kind, {"item": self._fill(item.text), "number": index + 1, "count": len(items)})
 
     def _fill(self, text: str) -> str:
@@ -132,8 +139,12 @@ class Planner:
         left = [item.text for i, item in enumerate(items) if i not in visit.ticked]
         if not left:
             return [Say("utter_checklist_all_done", {"visit": self.visit_words(visit)})]
-        return [Say("utter_checklist_left", {"done": len(items) - len(left), "count": len(items),
-                                             "left": numbered([self._fill(t) for t in left])})]
+        return [
+            Say(
+                "utter_checklist_left",
+                {"done": len(items) - len(left), "count": len(items), "left": numbered([self._fill(t) for t in left])},
+            )
+        ]
 
     def show_checklist(self) -> list[Say]:
         """Go back to the checklist: the first item not done yet, or the summary when all are done."""
@@ -146,8 +157,10 @@ class Planner:
             return self.summary(visit)
         visit_store.set_step(self.db, visit.id, first_open)
         done = len(visit.ticked)
-        return [Say("utter_checklist_back", {"visit": self.visit_words(visit), "done": done, "count": len(items)}),
-                self._item(visit, first_open)]
+        return [
+            Say("utter_checklist_back", {"visit": self.visit_words(visit), "done": done, "count": len(items)}),
+            self._item(visit, first_open),
+        ]
 
     def stop_checklist(self) -> list[Say]:
         return [Say("utter_checklist_stopped")]
@@ -175,8 +188,7 @@ class Planner:
 
     def _sets(self) -> tuple[list[PromptSet], visit_store.Visit | None]:
         visit = visit_store.current_visit(self.db, self.patient, self.today)
-        learned = latest_progress(self.db, self.patient, ("reading", "teach_back", "clarity", "finished",
-                                                          "stopped"))
+        learned = latest_progress(self.db, self.patient, ("reading", "teach_back", "clarity", "finished", "stopped"))
         modules = [learned.module_id] if learned else []
         return prompt_sets_for(self.library, visit.appointment_type if visit else None, modules), visit
 
@@ -186,8 +198,12 @@ class Planner:
         checklist = self._checklist(visit) if visit else None
         chosen_texts: list[str]
         if set_id and set_id.startswith("checklist:") and checklist and set_id == f"checklist:{checklist.id}":
-            title, intro, chosen_texts, source = (f"Questions for {self.visit_words(visit)}" if visit else "",
-                                                  "", list(checklist.questions), set_id)
+            title, intro, chosen_texts, source = (
+                f"Questions for {self.visit_words(visit)}" if visit else "",
+                "",
+                list(checklist.questions),
+                set_id,
+            )
         else:
             chosen = next((s for s in sets if s.id == set_id), None) or (sets[0] if sets else None)
             if chosen is None:
@@ -195,12 +211,14 @@ class Planner:
             title, intro, chosen_texts, source = chosen.title, chosen.intro, list(chosen.prompts), chosen.id
         replies = [Say("utter_prompts_heading", {"title": title}), *([content(self._fill(intro))] if intro else [])]
         replies += [content(text, self._prompt_buttons(source, i)) for i, text in enumerate(chosen_texts)]
-        others = [{"title": s.title, "payload": payload("question_prompts", prompt_set=s.id)}
-                  for s in sets if s.id != source]
+        others = [
+            {"title": s.title, "payload": payload("question_prompts", prompt_set=s.id)} for s in sets if s.id != source
+        ]
         if checklist and source != f"checklist:{checklist.id}" and checklist.questions:
             title = f"For your {visit_name(self.library, visit.appointment_type)}" if visit else checklist.title
-            others.insert(0, {"title": title,
-                              "payload": payload("question_prompts", prompt_set=f"checklist:{checklist.id}")})
+            others.insert(
+                0, {"title": title, "payload": payload("question_prompts", prompt_set=f"checklist:{checklist.id}")}
+            )
         others.append({"title": "Show my questions", "payload": "/show_questions"})
         replies.append(Say("utter_prompts_more", buttons=tuple(others[:6])))
         return replies
@@ -233,8 +251,10 @@ class Planner:
         return [Say("utter_questions_list", {"count": len(mine), "questions": numbered(mine)})]
 
     def _pick(self, intent: str, mine: list[str]) -> list[Say]:
-        buttons = tuple({"title": f"{i}. {text[:40]}", "payload": payload(intent, choice=str(i))}
-                        for i, text in enumerate(mine, start=1))
+        buttons = tuple(
+            {"title": f"{i}. {text[:40]}", "payload": payload(intent, choice=str(i))}
+            for i, text in enumerate(mine, start=1)
+        )
         return [Say(f"utter_which_to_{intent.split('_')[0]}", {"questions": numbered(mine)}, buttons)]
 
     def remove(self, said: str, choice: str | None = None) -> list[Say]:
@@ -279,8 +299,10 @@ class Planner:
             return [Say("utter_questions_empty")]
         token = visit_store.make_print_link(self.db, self.patient, hours)
         days = max(1, round(hours / 24))
-        return [Say("utter_questions_to_share", {"questions": numbered(mine)}),
-                Say("utter_print_link", {"url": f"{base_url}/print/{token}", "days": days})]
+        return [
+            Say("utter_questions_to_share", {"questions": numbered(mine)}),
+            Say("utter_print_link", {"url": f"{base_url}/print/{token}", "days": days}),
+        ]
 
     # -- reminders -------------------------------------------------------------------------------------
     def reminder_text(self, visit: visit_store.Visit) -> list[Say]:

@@ -101,8 +101,9 @@ def local_today(timezone: str, now: dt.datetime | None = None) -> dt.date:
         return now.date()
 
 
-def reminder_time(day: dt.date, timezone: str, hour: int, now: dt.datetime,
-                  delay_seconds: int = 0) -> dt.datetime | None:
+def reminder_time(
+    day: dt.date, timezone: str, hour: int, now: dt.datetime, delay_seconds: int = 0
+) -> dt.datetime | None:
     """When to remind: the day before the visit at ``hour`` clinic time (UTC), or None when that has passed.
 
     ``delay_seconds`` (a testing and demo setting) fires that long after now instead.

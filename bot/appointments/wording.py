@@ -9,28 +9,95 @@ from __future__ import annotations
 
 import re
 
-from bot.text import coverage, words
+from bot.text import CARDINALS, coverage, words
 
 MAX_QUESTION_CHARS = 300
 
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-             "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
-             "ninth": 9, "9th": 9, "tenth": 10, "10th": 10, "top": 1}
-_CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-              "nine": 9, "ten": 10}
+_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "sixth": 6,
+    "6th": 6,
+    "seventh": 7,
+    "7th": 7,
+    "eighth": 8,
+    "8th": 8,
+    "ninth": 9,
+    "9th": 9,
+    "tenth": 10,
+    "10th": 10,
+    "top": 1,
+}
+_CARDINALS = {word: n for word, n in CARDINALS.items() if n <= 10}
 
 # How people start "add a question" before the question itself; longest first so the most is removed.
-_LEADS = sorted([
-    "add a question", "add another question", "add question", "add this question", "add this", "add to my list",
-    "add to my questions", "add to the list", "add on my list", "add", "put on my list", "put this on my list",
-    "put on the list", "put down", "put", "write down", "write this down", "write", "save this question",
-    "save the question", "save a question", "save this", "save", "note down", "note this down", "note",
-    "please add", "can you add", "could you add", "i want to add a question", "i want to add",
-    "i'd like to add", "new question", "my question is", "my question", "question", "remember this",
-    "remember to ask", "i want to ask", "i need to ask", "ask the doctor", "ask my doctor", "to my list",
-    "on my list", "to the list", "to my questions", "please", "also", "another question", "another one",
-    "a question", "this question", "that",
-], key=len, reverse=True)
+_LEADS = sorted(
+    [
+        "add a question",
+        "add another question",
+        "add question",
+        "add this question",
+        "add this",
+        "add to my list",
+        "add to my questions",
+        "add to the list",
+        "add on my list",
+        "add",
+        "put on my list",
+        "put this on my list",
+        "put on the list",
+        "put down",
+        "put",
+        "write down",
+        "write this down",
+        "write",
+        "save this question",
+        "save the question",
+        "save a question",
+        "save this",
+        "save",
+        "note down",
+        "note this down",
+        "note",
+        "please add",
+        "can you add",
+        "could you add",
+        "i want to add a question",
+        "i want to add",
+        "i'd like to add",
+        "new question",
+        "my question is",
+        "my question",
+        "question",
+        "remember this",
+        "remember to ask",
+        "i want to ask",
+        "i need to ask",
+        "ask the doctor",
+        "ask my doctor",
+        "to my list",
+        "on my list",
+        "to the list",
+        "to my questions",
+        "please",
+        "also",
+        "another question",
+        "another one",
+        "a question",
+        "this question",
+        "that",
+    ],
+    key=len,
+    reverse=True,
+)
 
 
 def question_text(said: str) -> str:
@@ -46,7 +113,7 @@ def question_text(said: str) -> str:
         lower = text.lower()
         for lead in _LEADS:
             if lower == lead or lower.startswith(lead + " ") or lower.startswith(lead + ","):
-                text = text[len(lead):].lstrip(" ,-:")
+                text = text[len(lead) :].lstrip(" ,-:")
                 changed = True
                 break
     text = text.strip(" \"'“”")
@@ -109,8 +176,27 @@ def which_question(said: str, questions: list[str]) -> int | None:
         if 1 <= number <= count:
             return number - 1
     asked = _roots(text)
-    asked = [w for w in asked if w not in {"remove", "delete", "move", "question", "take", "drop", "cross",
-                                           "list", "put", "number", "don't", "dont", "anymore", "item"}]
+    asked = [
+        w
+        for w in asked
+        if w
+        not in {
+            "remove",
+            "delete",
+            "move",
+            "question",
+            "take",
+            "drop",
+            "cross",
+            "list",
+            "put",
+            "number",
+            "don't",
+            "dont",
+            "anymore",
+            "item",
+        }
+    ]
     if not asked:
         return None
     scores = [coverage(asked, _roots(q)) for q in questions]
@@ -125,7 +211,7 @@ def _target_words(said: str) -> str:
     text = said.lower()
     match = re.search(r"\b(to|up|down|above|below|higher|lower)\b", text)
     if match:
-        return text[match.start():]
+        return text[match.start() :]
     # No "to": drop the first position word, the rest says where ("put number 2 first").
     return re.sub(r"\b(\d+|first|second|third|fourth|fifth|last|one|two|three|four|five)\b", "", text, count=1)
 
@@ -137,8 +223,11 @@ def move_target(said: str, current: int, count: int) -> int | None:
         return 0
     if re.search(r"\b(bottom|last|end)\b", text):
         return count - 1
-    match = re.search(r"\b(?:to |number |position |place |spot )+(\d+|one|two|three|four|five|six|seven|eight|"
-                      r"nine|ten)\b", text)
+    match = re.search(
+        r"\b(?:to |number |position |place |spot )+(\d+|one|two|three|four|five|six|seven|eight|"
+        r"nine|ten)\b",
+        text,
+    )
     if match:
         raw = match.group(1)
         number = int(raw) if raw.isdigit() else _CARDINALS[raw]

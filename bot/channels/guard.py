@@ -29,11 +29,32 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Choices a patient may send at any time (a button from an earlier turn, the menu), with the entities our
 # own buttons carry (bot/learning/tutor.py `payload`). Everything else must have been offered just now.
 EVERYDAY_PAYLOADS: dict[str, frozenset[str]] = {
-    **{name: frozenset() for name in (
-        "greet", "goodbye", "thank", "affirm", "deny", "help", "show_questions", "print_questions",
-        "request_human", "lesson_next", "lesson_simpler", "lesson_stop", "continue_lesson", "show_checklist",
-        "clear_questions", "give_feedback", "forget_me", "bot_challenge")},
-    "learn_topic": frozenset({"module", "topic"}),
+    **{
+        name: frozenset()
+        for name in (
+            "greet",
+            "goodbye",
+            "thank",
+            "affirm",
+            "deny",
+            "help",
+            "show_questions",
+            "print_questions",
+            "request_human",
+            "lesson_next",
+            "lesson_simpler",
+            "lesson_stop",
+            "continue_lesson",
+            "show_checklist",
+            "clear_questions",
+            "give_feedback",
+            "forget_me",
+            "bot_challenge",
+            "ask_privacy",
+            "privacy_ok",
+        )
+    },
+    "learn_topic": frozenset({"module", "topic", "section"}),
     "define_term": frozenset({"term"}),
     "prepare_appointment": frozenset({"appointment_type"}),
     "question_prompts": frozenset({"prompt_set"}),
@@ -50,8 +71,11 @@ def valid_sender(value: object) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """Control characters out (they break logs and terminals, and carry nothing a patient meant)."""
-    return _CONTROL.sub(" ", text).strip()
+    """Control characters out (they break logs and terminals, and carry nothing a patient meant), and half
+    an emoji (a lone surrogate, which no encoder accepts: NLU failed on it and the patient got silence)
+    replaced by the replacement character."""
+    whole = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return _CONTROL.sub(" ", whole).strip()
 
 
 def parse_payload(text: str) -> tuple[str, dict[str, object]] | None:
@@ -86,8 +110,11 @@ def screen_payload(text: str, offered: Iterable[str] = ()) -> str | None:
     allowed = EVERYDAY_PAYLOADS.get(intent)
     if allowed is None:
         return None
-    kept = {k: v for k, v in entities.items()
-            if k in allowed and isinstance(v, str | int) and len(str(v)) <= MAX_ENTITY_CHARS}
+    kept = {
+        k: v
+        for k, v in entities.items()
+        if k in allowed and isinstance(v, str | int) and len(str(v)) <= MAX_ENTITY_CHARS
+    }
     return f"/{intent}{json.dumps(kept)}" if kept else f"/{intent}"
 
 
@@ -142,21 +169,28 @@ class RateLimiter:
 # What the patient is told instead of an answer. Plain words, and the emergency number whenever a message
 # is not read: the one message that must never be lost is a call for help.
 REPLIES = {
-    TOO_LONG: ("That message is too long for me. Please send it in parts of up to {max_chars} letters. "
-               "If someone is in danger, call {emergency_number} now."),
+    TOO_LONG: (
+        "That message is too long for me. Please send it in parts of up to {max_chars} letters. "
+        "If someone is in danger, call {emergency_number} now."
+    ),
     EMPTY: "I did not get any words. Please type your message again.",
-    COMMAND: ("I can't take that command. Please tell me in words what you need. "
-              "If someone is in danger, call {emergency_number} now."),
-    TOO_FAST: ("You are sending messages faster than I can read them. Please wait a minute, then try again. "
-               "If someone is in danger, call {emergency_number} now."),
+    COMMAND: (
+        "I can't take that command. Please tell me in words what you need. "
+        "If someone is in danger, call {emergency_number} now."
+    ),
+    TOO_FAST: (
+        "You are sending messages faster than I can read them. Please wait a minute, then try again. "
+        "If someone is in danger, call {emergency_number} now."
+    ),
 }
 
 
 class Gate:
     """One channel's checks: size, words, pace (per conversation and, for browsers, per address), payloads."""
 
-    def __init__(self, max_chars: int, sender_per_minute: int, address_per_minute: int | None,
-                 emergency_number: str) -> None:
+    def __init__(
+        self, max_chars: int, sender_per_minute: int, address_per_minute: int | None, emergency_number: str
+    ) -> None:
         self.max_chars = max_chars
         self.senders = RateLimiter(sender_per_minute)
         self.addresses = RateLimiter(address_per_minute) if address_per_minute else None
@@ -165,8 +199,9 @@ class Gate:
     def reply(self, refusal: str) -> str:
         return REPLIES[refusal].format(max_chars=f"{self.max_chars:,}", emergency_number=self.emergency_number)
 
-    def admit(self, raw: object, sender: str, address: str = "", offered: Iterable[str] = (),
-              now: float | None = None) -> Verdict:
+    def admit(
+        self, raw: object, sender: str, address: str = "", offered: Iterable[str] = (), now: float | None = None
+    ) -> Verdict:
         verdict = check_text(raw, self.max_chars)
         if verdict.text is None:
             return verdict

@@ -5,3 +5,5 @@ because of the mark, never because of its words (anyone can type "Sam (clinic te
 """
 
 STAFF_NAME_KEY = "staff_name"
+# A message after which the widget forgets the chat it kept in the browser (the patient's data was deleted).
+START_OVER_KEY = "start_over"

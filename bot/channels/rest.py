@@ -67,8 +67,12 @@ class IntegrationRestInput(RestInput):
         channel = cls()
         channel.token = rest_token(settings)
         # No per-address pace: one integration speaks for many patients from one address.
-        channel.gate = Gate(settings.max_message_chars, settings.sender_messages_per_minute, None,
-                            str(credentials.get("emergency_number") or "your local emergency number"))
+        channel.gate = Gate(
+            settings.max_message_chars,
+            settings.sender_messages_per_minute,
+            None,
+            str(credentials.get("emergency_number") or "your local emergency number"),
+        )
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -81,14 +85,17 @@ class IntegrationRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if not same_secret(bearer(request), self.token):
-                return _error(401, "This channel needs 'Authorization: Bearer <token>' (PLAINHEALTH_REST_TOKEN, "
-                                   "or the state folder's rest.token).")
+                return _error(
+                    401,
+                    "This channel needs 'Authorization: Bearer <token>' (PLAINHEALTH_REST_TOKEN, "
+                    "or the state folder's rest.token).",
+                )
             try:
                 body = json.loads(request.body or b"null")
-            except (ValueError, UnicodeDecodeError):
-                return _error(400, "The body must be JSON: {\"sender\": \"...\", \"message\": \"...\"}.")
+            except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested 1,000 deep
+                return _error(400, 'The body must be JSON: {"sender": "...", "message": "..."}.')
             if not isinstance(body, dict):
-                return _error(400, "The body must be a JSON object: {\"sender\": \"...\", \"message\": \"...\"}.")
+                return _error(400, 'The body must be a JSON object: {"sender": "...", "message": "..."}.')
             sender = body.get("sender")
             if not valid_sender(sender):
                 return _error(400, "'sender' is required: 1 to 128 letters, digits, '-' or '_'.")
@@ -106,8 +113,9 @@ class IntegrationRestInput(RestInput):
                 return response.json([{"recipient_id": sender, "text": self.gate.reply(verdict.refusal)}])
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(verdict.text, collector, str(sender), input_channel=self.name(),
-                                                 metadata=metadata))
+                await on_new_message(
+                    UserMessage(verdict.text, collector, str(sender), input_channel=self.name(), metadata=metadata)
+                )
             except asyncio.CancelledError:
                 logger.warning("A REST message was cancelled before the assistant answered.")
             except Exception as exc:
@@ -115,4 +123,3 @@ class IntegrationRestInput(RestInput):
             return response.json(collector.messages)
 
         return webhook
-

@@ -19,6 +19,7 @@ The channel name stays ``socketio``, so Rasa's "latest channel" for external eve
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -31,7 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import Gate
-from bot.channels.marks import STAFF_NAME_KEY
+from bot.channels.marks import STAFF_NAME_KEY, START_OVER_KEY
 from bot.channels.sessions import new_session, session_of
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ def _marks(kwargs: dict[str, Any]) -> dict[str, Any]:
     staff = kwargs.get(STAFF_NAME_KEY)
     if isinstance(staff, str) and staff.strip():
         marks["staff"] = {"name": staff.strip()[:80]}
+    if kwargs.get(START_OVER_KEY) is True:
+        marks["start_over"] = True
     return marks
 
 
@@ -60,13 +63,15 @@ class ClinicSocketIOOutput(rasa_socketio.SocketIOOutput):
         for part in text.strip().split("\n\n"):
             await self._send_message(recipient_id, {"text": part, **marks})
 
-    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
         marks = _marks(kwargs)
         parts = text.strip().split("\n\n") or [text]
         messages: list[dict[str, Any]] = [{"text": part, "quick_replies": [], **marks} for part in parts]
-        messages[-1]["quick_replies"] = [{"content_type": "text", "title": b["title"], "payload": b["payload"]}
-                                         for b in buttons]
+        messages[-1]["quick_replies"] = [
+            {"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons
+        ]
         for message in messages:
             await self._send_message(recipient_id, message)
 
@@ -83,6 +88,22 @@ async def conversation_events(app: Sanic | None, sender: str) -> list[Any]:
         logger.warning("Could not read a conversation's history: %s", type(exc).__name__)
         return []
     return list(tracker.events) if tracker is not None else []
+
+
+class BoundedJson:
+    """The JSON codec python-socketio uses for packets, refusing nesting too deep to parse (a 2 KB packet
+    nested 1,000 deep raised RecursionError inside the library) as a malformed packet."""
+
+    @staticmethod
+    def dumps(*args: Any, **kwargs: Any) -> str:
+        return json.dumps(*args, **kwargs)
+
+    @staticmethod
+    def loads(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return json.loads(*args, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("packet nested too deep") from exc
 
 
 def offered_payloads(events: Iterable[Any]) -> list[str]:
@@ -111,15 +132,21 @@ class ClinicSocketIOInput(rasa_socketio.SocketIOInput):
         from bot.settings import Settings
 
         credentials = credentials or {}
-        channel = cls(credentials.get("user_message_evt", "user_uttered"),
-                      credentials.get("bot_message_evt", "bot_uttered"),
-                      session_persistence=True, socketio_path=credentials.get("socketio_path", "/socket.io"))
+        channel = cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            session_persistence=True,
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+        )
         settings = Settings.from_env()
         channel.allowed_origins = [str(o).rstrip("/") for o in credentials.get("allowed_origins") or []]
         channel.key = session_key(settings)
-        channel.gate = Gate(settings.max_message_chars, settings.sender_messages_per_minute,
-                            settings.address_messages_per_minute,
-                            str(credentials.get("emergency_number") or "your local emergency number"))
+        channel.gate = Gate(
+            settings.max_message_chars,
+            settings.sender_messages_per_minute,
+            settings.address_messages_per_minute,
+            str(credentials.get("emergency_number") or "your local emergency number"),
+        )
         return channel
 
     allowed_origins: list[str]
@@ -130,12 +157,15 @@ class ClinicSocketIOInput(rasa_socketio.SocketIOInput):
         return ClinicSocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = rasa_socketio.AsyncServer(async_mode="sanic", cors_allowed_origins=self.allowed_origins,
-                                        max_http_buffer_size=MAX_PACKET_BYTES)
+        sio = rasa_socketio.AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=self.allowed_origins,
+            max_http_buffer_size=MAX_PACKET_BYTES,
+            json=BoundedJson,
+        )
         webhook = rasa_socketio.SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         sessions: dict[str, str] = {}  # socket id -> conversation id
-        addresses: dict[str, str] = {}  # socket id -> client address (for the per-address pace)
         app_holder: dict[str, Sanic] = {}
 
         @webhook.listener("after_server_start")
@@ -146,19 +176,25 @@ class ClinicSocketIOInput(rasa_socketio.SocketIOInput):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        def address(sid: str) -> str:
+            """The client's address, from the connection itself at each message (a client can send an event
+            named "disconnect", so nothing it can trigger may drop what the pace is keyed on)."""
+            try:
+                request = (sio.get_environ(sid) or {}).get("sanic.request")
+            except Exception:  # a socket that is gone has no address
+                return "unknown"
+            return str(getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "unknown")
+
         @sio.on("connect")
-        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
-            request = environ.get("sanic.request")
-            addresses[sid] = str(getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "")
+        async def connect(sid: str, *_: Any) -> bool:
             return True
 
         @sio.on("disconnect")
-        async def disconnect(sid: str) -> None:
+        async def disconnect(sid: str, *_: Any) -> None:
             sessions.pop(sid, None)
-            addresses.pop(sid, None)
 
         @sio.on("session_request")
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None, *_: Any) -> None:
             data = data if isinstance(data, dict) else {}
             token = data.get("session_id")
             session = session_of(self.key, token)
@@ -175,14 +211,17 @@ class ClinicSocketIOInput(rasa_socketio.SocketIOInput):
                 await catch_up(sid, session, float(since))
 
         async def catch_up(sid: str, session: str, since: float) -> None:
-            missed = [e for e in await conversation_events(app_holder.get("app"), session)
-                      if isinstance(e, BotUttered) and e.timestamp > since]
+            missed = [
+                e
+                for e in await conversation_events(app_holder.get("app"), session)
+                if isinstance(e, BotUttered) and e.timestamp > since
+            ]
             output = ClinicSocketIOOutput(sio, self.bot_message_evt)
             for event in missed[-MAX_REPLAYED:]:
                 await output.send_response(sid, event.message())
 
         @sio.on(self.user_message_evt)
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any = None, *_: Any) -> None:
             session = sessions.get(sid)
             if session is None:
                 return  # no session yet: the widget always asks for one first
@@ -190,7 +229,7 @@ class ClinicSocketIOInput(rasa_socketio.SocketIOInput):
             offered: list[str] = []
             if isinstance(raw, str) and raw.lstrip().startswith("/") and len(raw) <= self.gate.max_chars:
                 offered = offered_payloads(await conversation_events(app_holder.get("app"), session))
-            verdict = self.gate.admit(raw, session, addresses.get(sid, ""), offered)
+            verdict = self.gate.admit(raw, session, address(sid), offered)
             output = ClinicSocketIOOutput(sio, self.bot_message_evt)
             if verdict.text is None:
                 await output.send_text_message(session, self.gate.reply(verdict.refusal))
@@ -210,4 +249,3 @@ async def _leave(sio: Any, sid: str, room: str) -> None:
     result = sio.leave_room(sid, room)
     if hasattr(result, "__await__"):
         await result
-

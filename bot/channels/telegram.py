@@ -116,14 +116,22 @@ COMMAND_MENU: tuple[tuple[str, str], ...] = (
 
 # The channel's own words, for what never reaches the assistant. Short and plain; the emergency number
 # whenever a message is not read, as in bot/channels/guard.py.
-WELCOME = ("Welcome! I am a computer helper from your clinic, not a person. I explain health words in plain "
-           "language and help you get ready for a visit.")
-NOT_TEXT = ("Thank you. I can only read text for now, not pictures, stickers, voice notes, files or places. "
-            "Please type your message. If someone is in danger, call {emergency_number} now.")
-GROUP = ("Hello! I only talk with one person at a time, in a private chat, so what you write stays private. "
-         "Please send me a message in a private chat.")
-SORRY = ("Sorry, something went wrong on my side. Please send your message again. "
-         "If someone is in danger, call {emergency_number} now.")
+WELCOME = (
+    "Welcome! I am a computer helper from your clinic, not a person. I explain health words in plain "
+    "language and help you get ready for a visit."
+)
+NOT_TEXT = (
+    "Thank you. I can only read text for now, not pictures, stickers, voice notes, files or places. "
+    "Please type your message. If someone is in danger, call {emergency_number} now."
+)
+GROUP = (
+    "Hello! I only talk with one person at a time, in a private chat, so what you write stays private. "
+    "Please send me a message in a private chat."
+)
+SORRY = (
+    "Sorry, something went wrong on my side. Please send your message again. "
+    "If someone is in danger, call {emergency_number} now."
+)
 OLD_BUTTON = "That button does not work any more. Please type what you need."
 
 
@@ -134,8 +142,10 @@ class TelegramSetupError(RasaException):
 def check_secret(secret: str) -> str:
     """Telegram takes 1 to 256 of ``A-Z a-z 0-9 _ -`` as a webhook secret token."""
     if WEBHOOK_SECRET.fullmatch(secret) is None:
-        raise TelegramSetupError("PLAINHEALTH_TELEGRAM_SECRET must be 1 to 256 letters, digits, '_' or '-' "
-                                 "(Telegram's rule for a webhook secret).")
+        raise TelegramSetupError(
+            "PLAINHEALTH_TELEGRAM_SECRET must be 1 to 256 letters, digits, '_' or '-' "
+            "(Telegram's rule for a webhook secret)."
+        )
     return secret
 
 
@@ -157,9 +167,16 @@ class TelegramBridge:
     library, and so the channel class stays what Rasa needs and no more.
     """
 
-    def __init__(self, settings: Settings, gate: Gate, emergency_number: str, secret: bytes,
-                 chats: ChatBook, poll_timeout: int = POLL_TIMEOUT_SECONDS,
-                 flood: FloodControl | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        gate: Gate,
+        emergency_number: str,
+        secret: bytes,
+        chats: ChatBook,
+        poll_timeout: int = POLL_TIMEOUT_SECONDS,
+        flood: FloodControl | None = None,
+    ) -> None:
         self.settings = settings
         self.gate = gate
         self.emergency_number = emergency_number
@@ -177,12 +194,17 @@ class TelegramBridge:
         self._stopping = False
         self._gave_up = False  # the token or the webhook address was refused: nothing can be sent
         api = settings.telegram_api_url
-        builder = (ApplicationBuilder().token(settings.telegram_token)
-                   .base_url(f"{api}/bot").base_file_url(f"{api}/file/bot")
-                   .rate_limiter(flood or FloodControl())
-                   .concurrent_updates(PerChatOrder())
-                   .read_timeout(20).write_timeout(20)
-                   .job_queue(None))
+        builder = (
+            ApplicationBuilder()
+            .token(settings.telegram_token)
+            .base_url(f"{api}/bot")
+            .base_file_url(f"{api}/file/bot")
+            .rate_limiter(flood or FloodControl())
+            .concurrent_updates(PerChatOrder())
+            .read_timeout(20)
+            .write_timeout(20)
+            .job_queue(None)
+        )
         if self.webhook_url:
             builder = builder.updater(None)
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
@@ -207,20 +229,25 @@ class TelegramBridge:
                 self.ready.set()
                 return
             except InvalidToken:
-                logger.error("Telegram refused the bot token (PLAINHEALTH_TELEGRAM_TOKEN): the Telegram channel "
-                             "is off until the token is fixed and the server restarted.")
+                logger.error(
+                    "Telegram refused the bot token (PLAINHEALTH_TELEGRAM_TOKEN): the Telegram channel "
+                    "is off until the token is fixed and the server restarted."
+                )
                 self._gave_up = True
                 return
             except BadRequest as exc:  # in practice the webhook address: asking again will not change it
-                logger.error("Telegram refused to start the bot (%s). A webhook address "
-                             "(PLAINHEALTH_TELEGRAM_WEBHOOK_URL) must be https, on port 443, 80, 88 or 8443. "
-                             "The Telegram channel is off until this is fixed and the server restarted.",
-                             type(exc).__name__)
+                logger.error(
+                    "Telegram refused to start the bot (%s). A webhook address "
+                    "(PLAINHEALTH_TELEGRAM_WEBHOOK_URL) must be https, on port 443, 80, 88 or 8443. "
+                    "The Telegram channel is off until this is fixed and the server restarted.",
+                    type(exc).__name__,
+                )
                 self._gave_up = True
                 return
             except TelegramError as exc:
-                logger.warning("Could not start the Telegram bot (%s): trying again in %.0f s.",
-                               type(exc).__name__, delay)
+                logger.warning(
+                    "Could not start the Telegram bot (%s): trying again in %.0f s.", type(exc).__name__, delay
+                )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 60.0)
 
@@ -232,14 +259,22 @@ class TelegramBridge:
         except TelegramError as exc:  # the commands still work when typed; only the menu is missing
             logger.warning("Could not set the Telegram command menu: %s", type(exc).__name__)
         if self.webhook_url:
-            await app.bot.set_webhook(url=self.webhook_url, secret_token=self.webhook_secret,
-                                      allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+            await app.bot.set_webhook(
+                url=self.webhook_url,
+                secret_token=self.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+            )
         else:
             assert app.updater is not None
             if not app.updater.running:
                 # PTB's start-up calls deleteWebhook first: an old webhook would keep getUpdates empty.
-                await app.updater.start_polling(timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES,
-                                                drop_pending_updates=False, error_callback=self._polling_failed)
+                await app.updater.start_polling(
+                    timeout=self.poll_timeout,
+                    allowed_updates=ALLOWED_UPDATES,
+                    drop_pending_updates=False,
+                    error_callback=self._polling_failed,
+                )
         if not app.running:
             await app.start()
 
@@ -357,8 +392,7 @@ class TelegramBridge:
         who = await self._patient(update)
         if who is None:
             return
-        await TelegramOutput(self).send_text_message(
-            who[0], NOT_TEXT.format(emergency_number=self.emergency_number))
+        await TelegramOutput(self).send_text_message(who[0], NOT_TEXT.format(emergency_number=self.emergency_number))
         message = update.effective_message
         if message is not None and message.caption:
             await self.deliver(who[0], message.caption)  # words written under a photo are still read
@@ -408,8 +442,9 @@ class TelegramBridge:
                         title = button.text
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(f"✓ {title}", callback_data=CHOSEN)]]) if title else None
         try:
-            await self.application.bot.edit_message_reply_markup(chat_id=message.chat.id,
-                                                                 message_id=message.message_id, reply_markup=markup)
+            await self.application.bot.edit_message_reply_markup(
+                chat_id=message.chat.id, message_id=message.message_id, reply_markup=markup
+            )
         except TelegramError as exc:  # too old to edit, or already edited: the press still counts
             logger.info("Could not mark a pressed Telegram keyboard: %s", type(exc).__name__)
 
@@ -443,8 +478,9 @@ class TelegramBridge:
 
     # ------------------------------------------------------------------------------------------- out
 
-    async def send(self, conversation: str, text: str, *, formatted: bool = True,
-                   buttons: list[dict[str, Any]] | None = None) -> None:
+    async def send(
+        self, conversation: str, text: str, *, formatted: bool = True, buttons: list[dict[str, Any]] | None = None
+    ) -> None:
         """Text (split to fit, keyboard on the last part) to the conversation's chat, unless it blocked us."""
         chat = await self._chat(conversation)
         if chat is None:
@@ -474,8 +510,9 @@ class TelegramBridge:
             return None
         return chat
 
-    async def _send_part(self, conversation: str, chat: int, part: str, formatted: bool,
-                         markup: InlineKeyboardMarkup | None) -> bool:
+    async def _send_part(
+        self, conversation: str, chat: int, part: str, formatted: bool, markup: InlineKeyboardMarkup | None
+    ) -> bool:
         """One message; False when nothing more should be sent to this chat."""
         bot = self.application.bot
         try:
@@ -486,13 +523,16 @@ class TelegramBridge:
             return True
         except Forbidden:
             cancelled = await self.chats.mark_blocked(conversation)
-            logger.warning("A patient blocked the bot on Telegram: nothing more is sent to them; %d reminder(s) "
-                           "cancelled.", cancelled)
+            logger.warning(
+                "A patient blocked the bot on Telegram: nothing more is sent to them; %d reminder(s) cancelled.",
+                cancelled,
+            )
             return False
         except BadRequest as exc:
             if formatted:  # Telegram could not read our HTML: the words matter more than the bold
-                logger.warning("Telegram refused a formatted message (%s): sending it as plain text.",
-                               type(exc).__name__)
+                logger.warning(
+                    "Telegram refused a formatted message (%s): sending it as plain text.", type(exc).__name__
+                )
                 return await self._send_part(conversation, chat, part, False, markup)
             logger.error("Telegram refused a message: %s", type(exc).__name__)
             return False
@@ -551,11 +591,13 @@ class TelegramOutput(OutputChannel):
         staff = kwargs.get(STAFF_NAME_KEY)
         await self.bridge.send(recipient_id, text, formatted=not (isinstance(staff, str) and staff.strip()))
 
-    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
         staff = kwargs.get(STAFF_NAME_KEY)
-        await self.bridge.send(recipient_id, text, formatted=not (isinstance(staff, str) and staff.strip()),
-                               buttons=buttons)
+        await self.bridge.send(
+            recipient_id, text, formatted=not (isinstance(staff, str) and staff.strip()), buttons=buttons
+        )
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self.bridge.send_photo(recipient_id, image)
@@ -589,12 +631,14 @@ class TelegramInput(InputChannel):
             raise TelegramSetupError("Set PLAINHEALTH_TELEGRAM_TOKEN (from BotFather) to talk to patients on Telegram.")
         if settings.telegram_webhook_url:
             # Made once into the state folder when not given, like the other secrets (bot/credentials.py).
-            secret = check_secret(secret_file(settings.state_dir / "telegram-webhook.secret",
-                                              settings.telegram_secret))
+            secret = check_secret(secret_file(settings.state_dir / "telegram-webhook.secret", settings.telegram_secret))
             settings = settings.with_changes(telegram_secret=secret)
             if not urlsplit(settings.telegram_webhook_url).path.endswith(WEBHOOK_PATH):
-                logger.warning("PLAINHEALTH_TELEGRAM_WEBHOOK_URL does not end with %s, the path this server "
-                               "answers on: make sure your proxy passes it there.", WEBHOOK_PATH)
+                logger.warning(
+                    "PLAINHEALTH_TELEGRAM_WEBHOOK_URL does not end with %s, the path this server "
+                    "answers on: make sure your proxy passes it there.",
+                    WEBHOOK_PATH,
+                )
         db = Database(settings.database_url)
         try:
             db.migrate()

@@ -33,12 +33,13 @@ def to_html(text: str) -> str:
     out: list[str] = []
     last = 0
     for match in _INLINE.finditer(text):
-        out.append(escape(text[last:match.start()], quote=False))
+        out.append(escape(text[last : match.start()], quote=False))
         if match.group("bold") is not None:
             out.append(f"<b>{escape(match.group('bold'), quote=False)}</b>")
         elif match.group("href") is not None:
-            out.append(f'<a href="{escape(match.group("href"), quote=True)}">'
-                       f"{escape(match.group('label'), quote=False)}</a>")
+            out.append(
+                f'<a href="{escape(match.group("href"), quote=True)}">{escape(match.group("label"), quote=False)}</a>'
+            )
         else:
             italic = match.group("star") if match.group("star") is not None else match.group("under")
             out.append(f"<i>{escape(italic, quote=False)}</i>")

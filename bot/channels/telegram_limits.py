@@ -62,8 +62,14 @@ class _ChatBucket:
 class FloodControl(BaseRateLimiter[int]):
     """Flood limits, ``RetryAfter`` and network faults for every Bot API call (module docstring)."""
 
-    def __init__(self, max_retries: int = 5, max_wait: float = 300.0, backoff: float = 0.5,
-                 overall_per_second: int = OVERALL_PER_SECOND, max_chats: int = 10_000) -> None:
+    def __init__(
+        self,
+        max_retries: int = 5,
+        max_wait: float = 300.0,
+        backoff: float = 0.5,
+        overall_per_second: int = OVERALL_PER_SECOND,
+        max_chats: int = 10_000,
+    ) -> None:
         self.max_retries = max_retries
         self.max_wait = max_wait
         self.backoff = backoff
@@ -135,8 +141,9 @@ class FloodControl(BaseRateLimiter[int]):
                 seconds = retry_seconds(error)
                 if attempt >= self.max_retries or seconds > self.max_wait:
                     raise
-                logger.warning("Telegram asked us to slow down (%s): waiting %.0f s, then sending again.",
-                               endpoint, seconds)
+                logger.warning(
+                    "Telegram asked us to slow down (%s): waiting %.0f s, then sending again.", endpoint, seconds
+                )
                 async with self._lock:
                     self._resume_at = max(self._resume_at, time.monotonic() + seconds + 0.1)
             except BadRequest:
@@ -144,9 +151,13 @@ class FloodControl(BaseRateLimiter[int]):
             except NetworkError as error:
                 if attempt >= self.max_retries:
                     raise
-                delay = self.backoff * 2 ** attempt
-                logger.warning("Telegram could not be reached (%s, %s): trying again in %.1f s.",
-                               endpoint, type(error).__name__, delay)
+                delay = self.backoff * 2**attempt
+                logger.warning(
+                    "Telegram could not be reached (%s, %s): trying again in %.1f s.",
+                    endpoint,
+                    type(error).__name__,
+                    delay,
+                )
                 await asyncio.sleep(delay)
             attempt += 1
 

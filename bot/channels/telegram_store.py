@@ -146,8 +146,9 @@ class ChatBook:
                     row.blocked, row.updated_at = True, utcnow()
             # The action server keys the patient by the pseudonym of the conversation id (bot/runtime.py).
             patient = pseudonym(conversation, self.secret)
-            return sum(visits.finish_reminder(self.db, r.id, "cancelled")
-                       for r in visits.waiting_reminders(self.db, patient))
+            return sum(
+                visits.finish_reminder(self.db, r.id, "cancelled") for r in visits.waiting_reminders(self.db, patient)
+            )
         except SQLAlchemyError as exc:
             logger.warning("Could not mark a blocked Telegram chat: %s", type(exc).__name__)
             return 0

@@ -6,10 +6,11 @@ One ``Report`` feeds the three outputs (text for the terminal, JSON for machines
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.content.loader import load_library
@@ -17,7 +18,7 @@ from bot.content.models import Glossary, Library
 from bot.content.problems import ERROR, WARNING, ContentProblem
 from bot.readability import rules
 from bot.readability.jargon import JargonIndex, load_jargon
-from bot.readability.scoring import Grade, Scorer, prepare, words
+from bot.readability.scoring import Grade, Scorer, prepare, sentences, words
 from bot.readability.texts import PatientText, domain_texts, library_texts
 
 
@@ -63,6 +64,25 @@ class Report:
     def graded(self) -> list[ScoredText]:
         return [t for t in self.texts if t.grade is not None]
 
+    def pooled(self) -> list[ScoredText]:
+        """Texts under 10 words: graded together per file, not one by one."""
+        return [t for t in self.texts if t.grade is None and t.item.kind != "title"]
+
+    def names(self) -> list[ScoredText]:
+        """Short titles, headings and buttons: names, checked by the word rules only."""
+        return [t for t in self.texts if t.grade is None and t.item.kind == "title"]
+
+    def left_out(self) -> list[ContentProblem]:
+        """The problems that keep a whole file from patients."""
+        return [p for p in self.problems if p.skipped]
+
+    def counts_text(self) -> str:
+        """What the number of texts counts, so the summary and the report's tables agree."""
+        return (
+            f"{len(self.graded())} graded one by one, {len(self.pooled())} short ones graded together per file, "
+            f"{len(self.names())} titles and buttons checked for hard words only"
+        )
+
     def over_limit(self) -> list[ScoredText]:
         return [t for t in self.graded() if t.grade is not None and t.grade.grade > self.max_grade]
 
@@ -80,8 +100,9 @@ class Report:
         skipped = f", {len(self.skipped_files)} file(s) left out" if self.skipped_files else ""
         verdict = "PASSED" if self.passed() else "FAILED"
         return (
-            f"{verdict}: {len(self.texts)} texts in {len(self.files)} files checked against grade {self.max_grade:g}: "
-            f"{len(self.over_limit())} over the limit, {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+            f"{verdict}: {len(self.texts)} texts in {len(self.files)} files checked against grade {self.max_grade:g} "
+            f"({self.counts_text()}): {len(self.over_limit())} over the limit, {len(self.errors)} error(s), "
+            f"{len(self.warnings)} warning(s)"
             f"{skipped}.{worst_part} ({self.seconds:.2f} s)"
         )
 
@@ -93,7 +114,7 @@ def run_check(options: CheckOptions) -> Report:
     library = load_library(options.content_dir, today=options.today)
     jargon = load_jargon(options.content_dir)
     report = Report(options.max_grade, options.max_sentence_words, library=library)
-    report.problems.extend(library.problems)
+    report.problems.extend(_left_out_plainly(p) for p in library.problems)
     report.skipped_files = library.skipped_files()
     report.files = list(library.files)
     items = library_texts(library)
@@ -132,7 +153,9 @@ def run_check(options: CheckOptions) -> Report:
             + rules.reader_findings(item)
         )
         report.problems.extend(_problem(item, f, grade) for f in findings)
-    report.problems.extend(_glossary_gaps(items, jargon, library.glossary, known))
+    # A word the check says to replace is not also one to add to the glossary: one piece of advice per word.
+    replace_words = {p.text.lower() for p in report.problems if p.rule == "jargon"}
+    report.problems.extend(_glossary_gaps(items, jargon, library.glossary, known, replace_words))
 
     for file, shorts in short_by_file.items():
         pooled = "\n".join(f"- {s.text}" for s in shorts)
@@ -171,7 +194,8 @@ def run_check(options: CheckOptions) -> Report:
                     grade=document.grade,
                 )
             )
-    report.problems.sort(key=lambda p: (p.severity != ERROR, -(p.grade or 0), p.file, p.line))
+    # A file patients do not get at all comes first, then errors (worst grade first), then warnings.
+    report.problems.sort(key=lambda p: (not p.skipped, p.severity != ERROR, -(p.grade or 0), p.file, p.line))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -181,14 +205,152 @@ def _formulas(grade: Grade) -> str:
     return ", ".join(f"{names.get(k, k)} {v:.1f}" for k, v in grade.formulas.items())
 
 
+_KINDS = {"modules": "lesson", "checklists": "checklist", "prompts": "question set"}
+_FILES = {"glossary.yml": "glossary", "clinic.yml": "clinic profile"}
+
+
+def _left_out_plainly(problem: ContentProblem) -> ContentProblem:
+    """A problem that keeps the whole file from patients says so first, in plain words."""
+    if not problem.skipped:
+        return problem
+    path = Path(problem.file)
+    what = _FILES.get(path.name) or _KINDS.get(path.parent.name, "file")
+    if what in ("glossary", "clinic profile"):
+        lead = f"Patients do not get this {what} until this is fixed."
+    else:
+        lead = f"This {what} is not shown to patients until this is fixed."
+    return replace(problem, message=f"{lead} {problem.message}")
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word boundary with an ellipsis when it is longer than ``limit``."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit + 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–") + "…"
+
+
+_FILLERS = frozenset({"ten", "link"})  # what ``prepare`` writes for a number, code, link or placeholder
+_WORD_AT = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# Links and placeholders hold letters that are no words of the sentence: hidden before words are matched.
+_NOT_WORDS = re.compile(r"\]\([^)\s]*\)|\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+|\{[a-z_]+\}", re.I)
+_MAX_HIDDEN = 3  # words of the file one number or code may hold ("beta2-agonists" is "ten -agonists")
+_UNITS = frozenset(
+    ("mg", "g", "kg", "lb", "lbs", "mmhg", "mm", "cm", "ml", "l", "mcg", "iu", "am", "pm", "a", "m", "p")
+)
+
+
+def as_written(text: str, prepared: str) -> str:
+    """The sentence ``prepared`` (one of ``sentences(prepare(text))``) as the file has it: numbers, codes,
+    links and marks as written, so a quote never shows the stand-in words the formulas count
+    ("long-acting ten -agonists" for "long-acting beta2-agonists"). Falls back to ``prepared``."""
+    tokens = words(prepared)
+    is_filler = [t.lower() in _FILLERS for t in tokens]
+    if all(is_filler):
+        return prepared
+    masked = _NOT_WORDS.sub(lambda m: " " * len(m.group(0)), text)
+    found = list(_WORD_AT.finditer(masked))
+    first_real = is_filler.index(False)
+    for start, first in enumerate(found):
+        if first.group(0) != tokens[first_real]:
+            continue
+        last = _match_from(text, found, start, tokens, is_filler, first_real)
+        if last is not None:
+            begin = _chunk_start(text, first.start())
+            if first_real:  # it starts with a number or a link: take them too
+                begin = _numbers_before(text, begin, first_real)
+            finish = _chunk_end(text, last.end(), numbers_after=is_filler[-1])
+            return " ".join(text[begin:finish].split())
+    return prepared
+
+
+def _match_from(
+    text: str, found: list[re.Match[str]], start: int, tokens: list[str], is_filler: list[bool], k: int
+) -> re.Match[str] | None:
+    """The file's last word of the sentence if its words follow on from ``found[start]``, else None."""
+    at, k, last = start + 1, k + 1, found[start]
+    while k < len(tokens):
+        if is_filler[k]:
+            while k < len(tokens) and is_filler[k]:
+                k += 1
+            if k == len(tokens):
+                return last
+            hidden = 0  # letters inside a number or code ("beta" of "beta2"), or its unit ("mg")
+            while (
+                at < len(found)
+                and found[at].group(0) != tokens[k]
+                and hidden < _MAX_HIDDEN
+                and _inside_a_number(text, found[at])
+            ):
+                at, hidden = at + 1, hidden + 1
+        if at >= len(found) or found[at].group(0) != tokens[k]:
+            return None
+        last, at, k = found[at], at + 1, k + 1
+    return last
+
+
+def _inside_a_number(text: str, word: re.Match[str]) -> bool:
+    begin, end = _chunk_start(text, word.start()), _chunk_end(text, word.end())
+    if any(c.isdigit() for c in text[begin:end]):
+        return True
+    before = text[:begin].rstrip().rsplit(None, 1)
+    return word.group(0).lower() in _UNITS and bool(before) and any(c.isdigit() for c in before[-1])
+
+
+def _numbers_before(text: str, at: int, count: int) -> int:
+    """Move ``at`` back over up to ``count`` runs of non-space characters that are numbers, links or the
+    stand-in words themselves ("10 people", "Ten people")."""
+    for _ in range(count):
+        end = at
+        while end > 0 and text[end - 1] in " \t":
+            end -= 1
+        begin = _chunk_start(text, end)
+        chunk = text[begin:end]
+        letters = "".join(c for c in chunk if c.isalpha()).lower()
+        if begin == end or not (not letters or letters in _FILLERS or _NOT_WORDS.match(chunk)):
+            break
+        at = begin
+    return at
+
+
+def _chunk_start(text: str, at: int) -> int:
+    """The start of the run of non-space characters around ``at``."""
+    while at > 0 and not text[at - 1].isspace():
+        at -= 1
+    return at
+
+
+def _chunk_end(text: str, at: int, numbers_after: bool = False) -> int:
+    """The end of the run of non-space characters at ``at``; with ``numbers_after``, also of the numbers and
+    links right after it ("call 555 0100.", "see www.nhs.uk."), where the sentence ends with one."""
+    while at < len(text) and not text[at].isspace():
+        at += 1
+    while numbers_after:
+        nxt = at
+        while nxt < len(text) and text[nxt] in " \t":
+            nxt += 1
+        end = nxt
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        chunk = text[nxt:end]
+        number = not any(c.isalpha() for c in chunk) or any(c.isdigit() for c in chunk) or _NOT_WORDS.match(chunk)
+        if nxt == at or not chunk or not number:
+            break
+        at = end
+    return at
+
+
 def _hard_words_fix(text: str, scorer: Scorer) -> str:
     hard = scorer.hard_words(text)
-    longest = max((s for s in prepare(text).split(". ")), key=lambda s: len(words(s)), default="")
+    longest = max(sentences(prepare(text)), key=lambda s: len(words(s)), default="")
     parts = ["Use shorter sentences and everyday words."]
     if hard:
         parts.append(f"Hard words here: {', '.join(hard[:6])}.")
     if len(words(longest)) > 14:
-        parts.append(f'Longest sentence ({len(words(longest))} words): "{longest[:90]}".')
+        parts.append(f'Longest sentence ({len(words(longest))} words): "{clip(as_written(text, longest), 90)}"')
     return " ".join(parts)
 
 
@@ -206,23 +368,41 @@ def _grade_problem(item: PatientText, grade: Grade, limit: float, scorer: Scorer
 
 
 def _problem(item: PatientText, finding: rules.Finding, grade: Grade) -> ContentProblem:
+    excerpt, fix = finding.excerpt, finding.fix
+    if finding.rule == "long-sentence":
+        excerpt = as_written(item.text, excerpt)  # the rule reads the prepared text; quote the file's own
+    elif finding.rule == "acronym":
+        fix = _acronym_fix(excerpt)
     return ContentProblem(
         item.file,
-        item.line_of(finding.excerpt),
+        item.line_of(excerpt),
         finding.rule,
         f"{finding.message} (in the {item.field})",
-        finding.fix,
+        fix,
         field=item.field,
         severity=finding.severity,
-        text=finding.excerpt or item.text,
+        text=excerpt or item.text,
         grade=None if grade.short else grade.grade,
     )
 
 
+def _acronym_fix(token: str) -> str:
+    """How to explain the short form that was found, with that short form in the example."""
+    return (
+        f'Write out what "{token}" stands for the first time, with the short form after it in brackets: '
+        f'"... ({token})". Or explain it: "{token} is a ...". Or leave it out.'
+    )
+
+
 def _glossary_gaps(
-    items: list[PatientText], jargon: JargonIndex, glossary: Glossary | None, known: Callable[[str], bool]
+    items: list[PatientText],
+    jargon: JargonIndex,
+    glossary: Glossary | None,
+    known: Callable[[str], bool],
+    replace_words: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[ContentProblem]:
-    """Medical words and acronyms patients will read but cannot look up ("what does X mean?")."""
+    """Medical words and acronyms patients will read but cannot look up ("what does X mean?"). A jargon word
+    the check already says to replace (``replace_words``, lower case) gets no glossary hint as well."""
     if glossary is None:
         return []
     problems: list[ContentProblem] = []
@@ -230,7 +410,11 @@ def _glossary_gaps(
     for item in items:
         if item.defines:
             continue
-        found = [m.group(0) for _, m in jargon.find(item.text)]
+        found = []
+        for entry, match in jargon.find(item.text):
+            forms = {match.group(0).lower(), *(form.lower() for form in entry.forms)}
+            if not forms & replace_words:
+                found.append(match.group(0))
         found += rules.acronyms(item.text, known)
         for word in found:
             key = word.lower()
@@ -243,7 +427,7 @@ def _glossary_gaps(
                     item.line_of(word),
                     "glossary",
                     f'"{word}" is used but the glossary does not define it.',
-                    f"Add '{word if word.isupper() else word.lower()}' to content/glossary.yml "
+                    f"Add '{word if word.isupper() else word.lower()}' to {glossary.path} "
                     "so patients can ask what it means.",
                     field=item.field,
                     severity=WARNING,

@@ -15,7 +15,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from bot.content.fields import FieldReader
-from bot.content.markdown import HeaderError, sections, split_front_matter
+from bot.content.markdown import SIMPLER, Block, HeaderError, sections, split_front_matter
 from bot.content.models import (
     APPOINTMENT_TYPES,
     PLACEHOLDERS,
@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 SECTION_MAX_WORDS = 90
 SECTION_TITLE_MAX_WORDS = 8
+SIMPLER_MAX_WORDS = 50  # "2 to 4 very short sentences": one chat part (bot/learning/lesson.py PART_WORDS)
 REQUIRED_MESSAGES = ("emergency", "crisis", "out_of_hours", "contact")
 
 MODULE_FIELDS = ("id", "title", "aliases", "audience", "review_date", "sources", "summary", "key_points", "teach_back")
@@ -266,6 +267,7 @@ def _load_module(path: Path, rel: str, today: dt.date | None) -> tuple[Module | 
         )
     module_sections = []
     for block in blocks:
+        simpler, simpler_line = _simpler(rel, block, problems)
         if not block.text:
             problems.append(
                 ContentProblem(
@@ -273,7 +275,9 @@ def _load_module(path: Path, rel: str, today: dt.date | None) -> tuple[Module | 
                     block.line,
                     "format",
                     f"The section '{block.title}' is empty.",
-                    "Write its text under the heading, or remove the heading.",
+                    f"Write its text under the heading (above '### {SIMPLER}'), or remove the section."
+                    if block.subsections
+                    else "Write its text under the heading, or remove the heading.",
                 )
             )
             continue
@@ -302,7 +306,7 @@ def _load_module(path: Path, rel: str, today: dt.date | None) -> tuple[Module | 
                     field="sections",
                 )
             )
-        module_sections.append(Section(block.title, block.text, block.line))
+        module_sections.append(Section(block.title, block.text, block.line, simpler, simpler_line))
     if not module_sections:
         problems.append(
             ContentProblem(
@@ -343,6 +347,93 @@ def _load_module(path: Path, rel: str, today: dt.date | None) -> tuple[Module | 
         rel,
         dict(located.lines),
     ), problems
+
+
+def _simpler(rel: str, block: Block, problems: list[ContentProblem]) -> tuple[str, int]:
+    """The section's plainer version (its `### Simpler` text) and the line of its heading, or ("", 0).
+
+    Every other `### ` heading is a mistake the chat cannot show, so it is reported, and its text is left
+    out of the lesson (never shown as lesson text). Of two plainer versions the first is used.
+    """
+    found: tuple[str, int] = ("", 0)
+    seen = 0
+    for sub in block.subsections:
+        heading = f"{'#' * sub.level} {sub.title}".strip()
+        if not sub.is_simpler:
+            looks_simpler = sub.title.strip().rstrip(":. ").lower() == SIMPLER.lower()
+            problems.append(
+                ContentProblem(
+                    rel,
+                    sub.line,
+                    "format",
+                    f"The section '{block.title}' has the heading '{heading}', which the assistant does not know: "
+                    "its text is left out of the lesson.",
+                    f"For the plainer version, write the heading exactly as '### {SIMPLER}'."
+                    if looks_simpler
+                    else f"The only heading allowed inside a section is '### {SIMPLER}' (its plainer version, at the "
+                    "end). Make this part its own section with a '## ' heading, or remove the heading line and "
+                    "keep the text in the section.",
+                    field="sections",
+                    text=heading,
+                )
+            )
+            continue
+        if seen:
+            problems.append(
+                ContentProblem(
+                    rel,
+                    sub.line,
+                    "format",
+                    f"The section '{block.title}' has a second '### {SIMPLER}' (the first is on line {seen}).",
+                    f"Keep one '### {SIMPLER}' per section, as its last part: join the two texts, or remove one.",
+                    field="sections",
+                    text=sub.text[:80],
+                )
+            )
+            continue
+        seen = sub.line
+        if not sub.text:
+            problems.append(
+                ContentProblem(
+                    rel,
+                    sub.line,
+                    "format",
+                    f"The '### {SIMPLER}' of the section '{block.title}' is empty.",
+                    "Under it, write the section again in 2 to 4 very short sentences, with the same meaning "
+                    "and no new facts; or remove the heading.",
+                    field="sections",
+                )
+            )
+            continue
+        n_words = len(sub.text.split())
+        if n_words > SIMPLER_MAX_WORDS:
+            problems.append(
+                ContentProblem(
+                    rel,
+                    sub.line,
+                    "format",
+                    f"The plainer version of the section '{block.title}' has {n_words} words: too long for "
+                    f"'say it simpler' (at most {SIMPLER_MAX_WORDS}).",
+                    "Keep only the main idea, in 2 to 4 very short sentences.",
+                    field="sections",
+                    text=sub.text[:80],
+                )
+            )
+        elif block.text and n_words >= len(block.text.split()):
+            problems.append(
+                ContentProblem(
+                    rel,
+                    sub.line,
+                    "format",
+                    f"The plainer version of the section '{block.title}' is not shorter than the section.",
+                    "Say only the main idea, in fewer and shorter sentences.",
+                    field="sections",
+                    severity=WARNING,
+                    text=sub.text[:80],
+                )
+            )
+        found = (sub.text, sub.line)
+    return found
 
 
 def _teach_back(r: FieldReader) -> tuple[TeachBack, ...]:

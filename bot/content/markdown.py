@@ -49,13 +49,57 @@ def split_front_matter(text: str) -> Split:
     )
 
 
+# A heading below a section (`### ...`). Leading spaces and a missing space after the #s are forgiven, so a
+# slightly mistyped `###Simpler` is still taken out of the lesson text instead of being shown to patients.
+_SUBHEADING = re.compile(r"^\s{0,3}(#{3,6})\s*(.*?)\s*#*\s*$")
+SIMPLER = "Simpler"
+
+
 @dataclass(frozen=True)
-class Block:
-    """A `## ` section of a body: its heading, its text and the line the heading is on."""
+class Subsection:
+    """A `### ` heading inside a section, the text under it (up to the next heading) and the heading's line."""
 
     title: str
     text: str
     line: int
+    level: int = 3  # the number of #s
+
+    @property
+    def is_simpler(self) -> bool:
+        """Whether this is the plainer version (`### Simpler`); case and a trailing colon are forgiven."""
+        return self.level == 3 and self.title.strip().rstrip(":. ").strip().lower() == SIMPLER.lower()
+
+
+@dataclass(frozen=True)
+class Block:
+    """A `## ` section of a body: its heading, its text and the line the heading is on.
+
+    ``text`` is only what comes before the section's first `### ` heading: subsections (the plainer
+    version, `### Simpler`) are kept apart in ``subsections`` so they are never sent as lesson text.
+    """
+
+    title: str
+    text: str
+    line: int
+    subsections: tuple[Subsection, ...] = ()
+
+
+def _block(title: str, raw: list[str], line: int, first_line: int) -> Block:
+    """One section from its raw lines (``first_line`` is the file line of ``raw[0]``), split at `### `."""
+    own: list[str] = []
+    subs: list[tuple[str, int, int, list[str]]] = []
+    for offset, text in enumerate(raw):
+        match = _SUBHEADING.match(text)
+        if match:
+            subs.append((match.group(2).strip(), first_line + offset, len(match.group(1)), []))
+        elif subs:
+            subs[-1][3].append(text)
+        else:
+            own.append(text)
+    subsections = tuple(
+        Subsection(sub_title, "\n".join(lines).strip(), sub_line, level) for sub_title, sub_line, level, lines in subs
+    )
+    return Block(title, "\n".join(own).strip(), line, subsections)
 
 
 def sections(body: str, first_line: int) -> tuple[str, list[Block]]:
@@ -68,12 +112,11 @@ def sections(body: str, first_line: int) -> tuple[str, list[Block]]:
         match = _HEADING.match(raw)
         if match and len(match.group(1)) == 2:
             if current is not None:
-                blocks.append(Block(title, "\n".join(current).strip(), line))
+                blocks.append(_block(title, current, line, line + 1))
             title, line = match.group(2).strip(), first_line + offset
             current = []
             continue
         (intro if current is None else current).append(raw)
     if current is not None:
-        blocks.append(Block(title, "\n".join(current).strip(), line))
+        blocks.append(_block(title, current, line, line + 1))
     return "\n".join(intro).strip(), blocks
-

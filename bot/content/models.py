@@ -30,9 +30,19 @@ PLACEHOLDERS: tuple[str, ...] = ("emergency_number", "crisis_line", "clinic_name
 
 @dataclass(frozen=True)
 class Section:
+    """One `## ` section of a module: one chat bubble of lesson text.
+
+    ``simpler`` is the educator's plainer version of this section (its `### Simpler` subsection): "say it
+    simpler" shows it for the part the patient is reading, and it is never part of ``text``. Empty when the
+    section has none (then "say it simpler" falls back to the module's key points). ``simpler_line`` is the
+    line of its `### Simpler` heading, so the checker can point at it.
+    """
+
     title: str
     text: str
     line: int
+    simpler: str = ""
+    simpler_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -215,7 +225,15 @@ class Library:
 
 
 NO_CLINIC = ClinicProfile(
-    name="your clinic", phone="", email="", timezone="UTC", opening_hours=(),
-    emergency_number="your local emergency number", crisis_line="your local crisis line", languages=("en",),
-    allowed_origins=(), messages={}, path="",
+    name="your clinic",
+    phone="",
+    email="",
+    timezone="UTC",
+    opening_hours=(),
+    emergency_number="your local emergency number",
+    crisis_line="your local crisis line",
+    languages=("en",),
+    allowed_origins=(),
+    messages={},
+    path="",
 )

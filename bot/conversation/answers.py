@@ -10,10 +10,45 @@ import re
 
 from bot.contracts import Answer
 
-_NO = ("not yet", "not now", "no", "nope", "nah", "later", "skip", "not done", "dont have", "don't have",
-       "do not have", "haven't", "havent", "have not", "didn't", "didnt", "did not", "can't find", "cant find")
-_YES = ("yes", "yeah", "yep", "yup", "done", "got it", "did it", "have it", "ok", "okay", "sure", "ready",
-        "finished", "i do", "all set", "y")
+_NO = (
+    "not yet",
+    "not now",
+    "no",
+    "nope",
+    "nah",
+    "later",
+    "skip",
+    "not done",
+    "dont have",
+    "don't have",
+    "do not have",
+    "haven't",
+    "havent",
+    "have not",
+    "didn't",
+    "didnt",
+    "did not",
+    "can't find",
+    "cant find",
+)
+_YES = (
+    "yes",
+    "yeah",
+    "yep",
+    "yup",
+    "done",
+    "got it",
+    "did it",
+    "have it",
+    "ok",
+    "okay",
+    "sure",
+    "ready",
+    "finished",
+    "i do",
+    "all set",
+    "y",
+)
 _STOP = ("stop", "quit", "enough", "cancel", "end")
 
 

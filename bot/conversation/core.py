@@ -19,23 +19,29 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.answers.answerer import ANSWER, PERSONAL, Answerer
+from bot.answers.passages import Passage
 from bot.appointments.planner import Planner
 from bot.appointments.visits import local_today, reminder_time
 from bot.content.models import ClinicProfile, Library
 from bot.contracts import Answer, Awaiting, ReminderStatus
-from bot.conversation.replies import Say
+from bot.conversation.replies import Say, payload
 from bot.handoff.desk import Desk, medical_question
 from bot.learning.tutor import Tutor
 from bot.privacy import pseudonym, seal
+from bot.records.consent import consent_of, record_consent
+from bot.records.erase import forget, request_erasure
 from bot.settings import Settings
 from bot.storage import visits as visit_store
-from bot.storage.conversation import asked, remember_asked
+from bot.storage.conversation import asked, note_shown, remember_asked, remember_note_shown
 from bot.storage.db import Database
+from bot.storage.learning import record_unmet
 
 # The replies that ask something, and what a short answer to them means.
 ASKS: dict[str, Awaiting] = {
     "utter_lesson_part": Awaiting.LESSON_PART,
     "utter_lesson_simpler": Awaiting.LESSON_PART,
+    "utter_lesson_simpler_part": Awaiting.LESSON_PART,
     "utter_lesson_start": Awaiting.LESSON_PART,
     "utter_back_to_lesson": Awaiting.BACK_TO_LESSON,
     "utter_checklist_bring": Awaiting.CHECKLIST_ITEM,
@@ -44,6 +50,7 @@ ASKS: dict[str, Awaiting] = {
     "utter_offer_reminder": Awaiting.REMINDER_OFFER,
     "utter_offer_add_medical_question": Awaiting.ADD_MEDICAL_QUESTION,
     "utter_confirm_clear": Awaiting.CLEAR_LIST,
+    "utter_forget_confirm": Awaiting.FORGET_DATA,
 }
 # Why a patient asked for a person, from what they had just been asked (it tells staff the reason).
 HANDOFF_REASONS: dict[Awaiting, str] = {Awaiting.ADD_MEDICAL_QUESTION: "medical_advice"}
@@ -83,6 +90,8 @@ class Outcome:
 
     replies: list[Say]
     effects: list[Effect] = field(default_factory=list)
+    # The patient's data was just deleted: nothing more may be stored about them in this turn.
+    forgotten: bool = False
 
 
 def awaiting_of(replies: Iterable[Say]) -> Awaiting | None:
@@ -124,8 +133,13 @@ class Conversation:
         remember_asked(self.db, self.patient, awaiting_of(replies), turn)
 
     # -- the one router for short answers -------------------------------------------------------------------
-    def answer(self, answer: Answer | None, awaiting: Awaiting | None, events: Iterable[dict[str, Any]] = (),
-               choice: str | None = None) -> Outcome:
+    def answer(
+        self,
+        answer: Answer | None,
+        awaiting: Awaiting | None,
+        events: Iterable[dict[str, Any]] = (),
+        choice: str | None = None,
+    ) -> Outcome:
         """What a short answer means here: to the question asked just before, or on its own.
 
         ``choice`` is set when the patient pressed a choice button or typed words for one (intent ``choose``):
@@ -145,6 +159,14 @@ class Conversation:
             return Outcome([Say("utter_questions_kept")])
         if answer == Answer.CLEAR_LIST:
             return Outcome(planner.clear(confirmed=True))
+        # Deleting needs the confirmation asked just before: an old "Yes, delete it all" button, pressed later,
+        # asks again rather than deleting.
+        if awaiting == Awaiting.FORGET_DATA and answer in (Answer.FORGET_DATA, Answer.YES):
+            return self.forget()
+        if answer == Answer.FORGET_DATA:
+            return Outcome(self.confirm_forget())
+        if answer == Answer.KEEP_DATA or (awaiting == Awaiting.FORGET_DATA and answer == Answer.NO):
+            return Outcome([Say("utter_forget_kept")])
         # A bare yes / no / stop, read against what was asked.
         if awaiting == Awaiting.CHECKLIST_ITEM and answer in (Answer.YES, Answer.NO, Answer.STOP):
             if answer == Answer.STOP:
@@ -175,6 +197,82 @@ class Conversation:
     def handoff_reason(self, awaiting: Awaiting | None) -> str:
         return HANDOFF_REASONS.get(awaiting, "asked") if awaiting else "asked"
 
+    # -- patients' own questions ------------------------------------------------------------------------------
+    def answer_question(self, question: str, answerer: Answerer) -> list[Say]:
+        """Inform, never advise: a general question gets the passage that answers it; a personal one the kind
+        refusal with what the content says in general; one the content does not answer, "I don't know" and
+        the offer to put it on the list for the care team (and it is logged for the educators)."""
+        decision = answerer.decide(question)
+        found = decision.passage
+        if decision.kind == PERSONAL:
+            general = [self._passage(found, general=True)] if found else []
+            return [Say("utter_no_medical_advice"), *general, Say("utter_offer_add_medical_question")]
+        if found is None:
+            record_unmet(self.db, "question", question)
+            return [Say("utter_answer_none"), Say("utter_offer_add_medical_question")]
+        return [self._passage(found)]
+
+    def can_answer(self, question: str, answerer: Answerer) -> bool:
+        """Whether a message nobody understood is a general question the content answers."""
+        decision = answerer.decide(question)
+        return decision.kind == ANSWER
+
+    def _passage(self, passage: Passage, general: bool = False) -> Say:
+        if passage.kind == "glossary":
+            return Say("utter_answer_term", {"term": passage.title, "answer": passage.text})
+        source = f"{passage.module_title}: {passage.title}"
+        buttons = (
+            {
+                "title": "Learn more",
+                "payload": payload("learn_topic", module=passage.module_id, section=str(passage.section)),
+            },
+        )
+        return Say(
+            "utter_answer_general" if general else "utter_answer",
+            {"answer": passage.text, "source": source},
+            buttons=buttons,
+        )
+
+    # -- privacy -----------------------------------------------------------------------------------------
+    def _privacy_values(self) -> dict[str, Any]:
+        return {"clinic_name": self.clinic.name, "retention_days": self.settings.retention_days}
+
+    def privacy_note_due(self, version: str) -> bool:
+        """The note is shown once per version, until the patient says OK to it (a changed note: again)."""
+        agreed = consent_of(self.db, self.patient)
+        if agreed is not None and agreed[0] == version:
+            return False
+        return note_shown(self.db, self.patient) != version
+
+    def privacy_note(self, version: str) -> list[Say]:
+        remember_note_shown(self.db, self.patient, version)
+        return [Say("utter_privacy_note", self._privacy_values())]
+
+    def privacy_more(self) -> list[Say]:
+        return [Say("utter_privacy_more", self._privacy_values())]
+
+    def agree_to_note(self, version: str, channel: str) -> list[Say]:
+        record_consent(self.db, self.patient, version, channel, self.now)
+        return [Say("utter_privacy_thanks"), Say("utter_menu")]
+
+    def confirm_forget(self) -> list[Say]:
+        return [Say("utter_forget_confirm")]
+
+    def forget(self) -> Outcome:
+        """Delete everything about the patient now; the chat itself goes from Rasa's store a few seconds
+        later (the web app's erasure queue), once Rasa has written this turn's last events."""
+        erased = forget(self.db, self.settings, self.secret, sender=self.sender, now=self.now, tracker=False)
+        request_erasure(self.db, self.secret, self.sender, self.now)
+        effects: list[Effect] = [CancelReminder(name) for name in erased.reminders]
+        lines = erased.lines()
+        what = lines[0] if len(lines) == 1 else ", ".join(lines[:-1]) + " and " + lines[-1] if lines else ""
+        reply = (
+            Say("utter_forget_done", {"what": what}, start_over=True)
+            if what
+            else Say("utter_forget_nothing", start_over=True)
+        )
+        return Outcome([reply], effects, forgotten=True)
+
     # -- visits and reminders -----------------------------------------------------------------------------
     def after_visit_saved(self, visit: visit_store.Visit) -> list[Say]:
         """Offer a reminder when there is time for one, else go to the checklist."""
@@ -183,8 +281,9 @@ class Conversation:
         return self.planner.start_checklist(visit)
 
     def _reminder_at(self, day: dt.date) -> dt.datetime | None:
-        return reminder_time(day, self.clinic.timezone, self.settings.reminder_hour, self.now,
-                             self.settings.reminder_delay_seconds)
+        return reminder_time(
+            day, self.clinic.timezone, self.settings.reminder_hour, self.now, self.settings.reminder_delay_seconds
+        )
 
     def set_reminder(self) -> Outcome:
         """Schedule the day-before reminder with Rasa, and keep it in the database in case Rasa restarts."""
@@ -198,8 +297,10 @@ class Conversation:
         if when is None:
             return Outcome([Say("utter_reminder_too_late", {"visit": planner.visit_words(visit)})])
         row = visit_store.schedule_reminder(self.db, self.patient, visit.id, seal(self.sender, self.secret), when)
-        return Outcome([Say("utter_reminder_set", {"visit": planner.visit_words(visit)})],
-                       [ScheduleReminder(reminder_name(visit.id), when, row.id)])
+        return Outcome(
+            [Say("utter_reminder_set", {"visit": planner.visit_words(visit)})],
+            [ScheduleReminder(reminder_name(visit.id), when, row.id)],
+        )
 
     def cancel_reminders(self) -> Outcome:
         waiting = visit_store.waiting_reminders(self.db, self.patient)

@@ -19,6 +19,7 @@ class Say:
     buttons: tuple[dict[str, str], ...] = ()
     text: str = ""
     staff: str = ""  # the name of the person at the clinic who wrote it (bot/channels/marks.py)
+    start_over: bool = False  # after it, the widget forgets the chat it kept (bot/channels/marks.py)
 
 
 def content(text: str, buttons: tuple[dict[str, str], ...] = ()) -> Say:

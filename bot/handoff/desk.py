@@ -32,11 +32,17 @@ _NOT_A_PHONE = [
     re.compile(r"\d{1,2}[.:]\d{2}\s*-\s*\d{1,2}[.:]\d{2}"),  # 09.30-10.45
 ]
 # A patient's reference numbers are not ways to call them.
-_ID_NUMBER = re.compile(r"\b(?:nhs|patient|hospital|id|reference|ref|insurance|policy|member|account|case|"
-                        r"medicare|medicaid|social security|ssn)\s*(?:number|no\b|#)", re.IGNORECASE)
+_ID_NUMBER = re.compile(
+    r"\b(?:nhs|patient|hospital|id|reference|ref|insurance|policy|member|account|case|"
+    r"medicare|medicaid|social security|ssn)\s*(?:number|no\b|#)",
+    re.IGNORECASE,
+)
 # Words that say the number is the patient's own, to call back on.
-_PHONE_WORDS = re.compile(r"\b(?:phone|mobile|cell|tel|telephone|landline|call|ring|reach|text|whatsapp|"
-                          r"(?:my|new|other|different|correct|right)\s+number)\b", re.IGNORECASE)
+_PHONE_WORDS = re.compile(
+    r"\b(?:phone|mobile|cell|tel|telephone|landline|call|ring|reach|text|whatsapp|"
+    r"(?:my|new|other|different|correct|right)\s+number)\b",
+    re.IGNORECASE,
+)
 
 
 def _hhmm_or_year(group: str) -> bool:
@@ -57,7 +63,7 @@ def _looks_like_phone(candidate: str) -> bool:
         return False
     groups = re.findall(r"\d+", candidate)
     international = candidate.startswith("+")
-    if any(len(group) < 2 for group in groups[1 if international else 0:]):
+    if any(len(group) < 2 for group in groups[1 if international else 0 :]):
         return False  # "37.5 38.2", "1 2 3 4 5 6 7"
     if len(groups) == 2 and all(len(g) == 4 and _hhmm_or_year(g) for g in groups) and "-" in candidate:
         return False
@@ -73,7 +79,7 @@ def find_phone(text: str) -> str | None:
     """
     labels = [label.end() for label in _ID_NUMBER.finditer(text)]
     for match in _CANDIDATE.finditer(text):
-        if any(end <= match.start() and len(re.findall(r"\w+", text[end:match.start()])) <= 2 for end in labels):
+        if any(end <= match.start() and len(re.findall(r"\w+", text[end : match.start()])) <= 2 for end in labels):
             continue  # "my NHS number is 943 476 5919"
         candidate = match.group(0).strip()
         if _looks_like_phone(candidate):
@@ -91,8 +97,11 @@ def gives_new_number(text: str, number: str) -> bool:
 def clinic_values(clinic: ClinicProfile | None) -> dict[str, str]:
     if clinic is None:
         return {"clinic_name": "your clinic", "emergency_number": "your local emergency number", "opening_hours": ""}
-    return {"clinic_name": clinic.name, "emergency_number": clinic.emergency_number,
-            "opening_hours": clinic.hours_text()}
+    return {
+        "clinic_name": clinic.name,
+        "emergency_number": clinic.emergency_number,
+        "opening_hours": clinic.hours_text(),
+    }
 
 
 def is_open(settings: Settings, clinic: ClinicProfile | None, now: dt.datetime) -> bool:
@@ -107,8 +116,15 @@ def is_open(settings: Settings, clinic: ClinicProfile | None, now: dt.datetime) 
 class Desk:
     """One patient's hand-off, seen from the chat."""
 
-    def __init__(self, db: Database, library: Library, settings: Settings, secret: bytes, patient: str,
-                 now: dt.datetime | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        library: Library,
+        settings: Settings,
+        secret: bytes,
+        patient: str,
+        now: dt.datetime | None = None,
+    ) -> None:
         self.db, self.library, self.settings, self.secret = db, library, settings, secret
         self.patient = patient
         self.now = now or dt.datetime.now(dt.UTC)
@@ -121,14 +137,22 @@ class Desk:
         text = self.clinic.messages.get(key) if self.clinic else None
         return content(self.clinic.fill(text)) if text and self.clinic else Say(fallback, clinic_values(self.clinic))
 
-    def start(self, reason: str, conversation: str, channel: str, events: Iterable[dict[str, Any]],
-              active_loop: str | None) -> list[Say]:
+    def start(
+        self, reason: str, conversation: str, channel: str, events: Iterable[dict[str, Any]], active_loop: str | None
+    ) -> list[Say]:
         """Open (or reuse) the ticket and tell the patient what happens next."""
         events = list(events)
         open_now = is_open(self.settings, self.clinic, self.now)
         ticket, _created = tickets.open_ticket(
-            self.db, self.patient, seal(conversation, self.secret), channel, reason,
-            activity(events, active_loop), not open_now, transcript(events))
+            self.db,
+            self.patient,
+            seal(conversation, self.secret),
+            channel,
+            reason,
+            activity(events, active_loop),
+            not open_now,
+            transcript(events),
+        )
         values = clinic_values(self.clinic)
         if reason in tickets.URGENT_REASONS:
             tickets.add_line(self.db, ticket.id, "system", "The assistant sent the clinic's emergency guidance.")
@@ -151,8 +175,12 @@ class Desk:
         if intent in STOP_INTENTS and ticket.status == TicketStatus.WAITING:
             if ticket.priority == "urgent":
                 # Someone who may be in danger can go back to the assistant, but the team still sees the ticket.
-                tickets.add_line(self.db, ticket.id, "system", "The patient went back to the assistant. "
-                                                             "The ticket stays open: please check on them.")
+                tickets.add_line(
+                    self.db,
+                    ticket.id,
+                    "system",
+                    "The patient went back to the assistant. The ticket stays open: please check on them.",
+                )
                 return [Say("utter_handoff_left_urgent", clinic_values(self.clinic))], True
             tickets.close(self.db, ticket.id, None, "The patient said they no longer need a person.")
             return [Say("utter_handoff_cancelled")], True
@@ -173,12 +201,18 @@ class Desk:
         if ticket is None or ticket.patient != self.patient:
             return []
         lines = tickets.take_undelivered(self.db, ticket.id)
-        return [Say("", text=f"{line.name or 'Clinic team'} (clinic team): {line.text}",
-                    staff=line.name or "Clinic team") for line in lines]
+        return [
+            Say("", text=f"{line.name or 'Clinic team'} (clinic team): {line.text}", staff=line.name or "Clinic team")
+            for line in lines
+        ]
 
     def end(self, ticket_id: int | None = None) -> list[Say]:
         """Staff closed the hand-off: anything they still had to say, then the assistant is back."""
         return [*self.staff_lines(ticket_id), Say("utter_handoff_back")]
+
+
+# Messages that may be a patient's own health question (the fallback: one the content did not answer).
+QUESTION_INTENTS = frozenset({"medical_advice", "nlu_fallback"})
 
 
 def medical_question(events: Iterable[dict[str, Any]]) -> str | None:
@@ -187,6 +221,6 @@ def medical_question(events: Iterable[dict[str, Any]]) -> str | None:
         if event.get("event") != "user":
             continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent == "medical_advice" and event.get("text") and not str(event["text"]).startswith("/"):
+        if intent in QUESTION_INTENTS and event.get("text") and not str(event["text"]).startswith("/"):
             return str(event["text"])
     return None

@@ -38,8 +38,9 @@ async def notify_new_tickets(db: Database, settings: Settings) -> int:
             if not tickets.mark_notified(db, ticket.id):
                 continue  # another web app process told them
             try:
-                await bot.send_message(chat_id=settings.staff_telegram_chat,
-                                       text=staff_message(ticket, f"{settings.web_url}/staff"))
+                await bot.send_message(
+                    chat_id=settings.staff_telegram_chat, text=staff_message(ticket, f"{settings.web_url}/staff")
+                )
                 sent += 1
             except TelegramError as exc:
                 logger.warning("could not tell staff about ticket %s on Telegram: %s", ticket.id, exc)

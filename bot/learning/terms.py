@@ -38,7 +38,7 @@ def find_term(glossary: Glossary | None, text: str, entity: str | None = None) -
     tokens = re.findall(r"[a-z0-9/]+", text.lower())
     for size in (3, 2, 1):
         for i in range(len(tokens) - size + 1):
-            gram = tokens[i:i + size]
+            gram = tokens[i : i + size]
             if all(t in STOPWORDS for t in gram):
                 continue
             term = glossary.lookup(" ".join(gram))

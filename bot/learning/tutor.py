@@ -51,17 +51,24 @@ class Tutor:
 
     def _part(self, module: Module, place: Place) -> Say:
         lesson = Lesson(module)
-        return Say("utter_lesson_part", {
-            "lesson_text": self._fill(lesson.text(place)), "part": lesson.number(place), "parts": lesson.total,
-            "module_title": module.title,
-        })
+        return Say(
+            "utter_lesson_part",
+            {
+                "lesson_text": self._fill(lesson.text(place)),
+                "part": lesson.number(place),
+                "parts": lesson.total,
+                "module_title": module.title,
+            },
+        )
 
     def _question(self, module: Module, index: int) -> list[Say]:
         question = Lesson(module).question(index)
         if question is None:
             return []
-        buttons = tuple({"title": choice, "payload": payload("choose", choice=str(i + 1))}
-                        for i, choice in enumerate(question.choices))
+        buttons = tuple(
+            {"title": choice, "payload": payload("choose", choice=str(i + 1))}
+            for i, choice in enumerate(question.choices)
+        )
         return [content(self._fill(question.question), buttons)]
 
     def _where(self, module: Module, progress: Progress) -> list[Say]:
@@ -79,36 +86,54 @@ class Tutor:
         return [Say("utter_lesson_none", buttons=self._topic_buttons())]
 
     # -- starting ------------------------------------------------------------------------------------
-    def start(self, text: str = "", topic: str | None = None, module_id: str | None = None) -> list[Say]:
+    def start(
+        self, text: str = "", topic: str | None = None, module_id: str | None = None, section: str | None = None
+    ) -> list[Say]:
         found = find_module(self.library, text if not text.startswith("/") else "", topic, module_id)
+        if found.single and section is not None and section.isdigit():
+            return self.begin_at(found.single, int(section))
         if found.single:
             return self.begin(found.single)
         if found.modules:
-            buttons = tuple({"title": m.title, "payload": payload("learn_topic", module=m.id)}
-                            for m in found.modules)
+            buttons = tuple({"title": m.title, "payload": payload("learn_topic", module=m.id)} for m in found.modules)
             return [Say("utter_topic_pick", buttons=buttons)]
         if not found.asked_for:
             return [Say("utter_topic_list", buttons=self._topic_buttons())]
         record_unmet(self.db, "topic", found.asked_for)
-        return [Say("utter_topic_unknown", {"asked": found.asked_for}),
-                Say("utter_topic_list", buttons=self._topic_buttons())]
+        return [
+            Say("utter_topic_unknown", {"asked": found.asked_for}),
+            Say("utter_topic_list", buttons=self._topic_buttons()),
+        ]
+
+    def begin_at(self, module: Module, section: int) -> list[Say]:
+        """ "Learn more" under an answer: the lesson from the section the answer came from."""
+        lesson = Lesson(module)
+        place = lesson.clamp(Place(section, 0))
+        save_progress(self.db, self.patient, module.id, place.section, place.part, LessonStage.READING)
+        return [self._part(module, place)]
 
     def begin(self, module: Module) -> list[Say]:
         """Start a module, or pick it up where the patient left it (a finished one starts again)."""
         lesson = Lesson(module)
         mine = get_progress(self.db, self.patient, module.id)
-        under_way = mine is not None and mine.stage in OPEN_STAGES and (
-            mine.stage != LessonStage.READING or (mine.section, mine.part) != (0, 0))
+        under_way = (
+            mine is not None
+            and mine.stage in OPEN_STAGES
+            and (mine.stage != LessonStage.READING or (mine.section, mine.part) != (0, 0))
+        )
         if mine is not None and under_way:
             stage = LessonStage.READING if mine.stage == LessonStage.STOPPED else mine.stage
             mine = save_progress(self.db, self.patient, module.id, mine.section, mine.part, stage, mine.question)
             number = lesson.number(Place(mine.section, mine.part))
-            return [Say("utter_lesson_welcome_back",
-                        {"module_title": module.title, "part": number, "parts": lesson.total}),
-                    *self._where(module, mine)]
+            return [
+                Say("utter_lesson_welcome_back", {"module_title": module.title, "part": number, "parts": lesson.total}),
+                *self._where(module, mine),
+            ]
         save_progress(self.db, self.patient, module.id, 0, 0, LessonStage.READING, restart=True)
-        return [Say("utter_lesson_start", {"module_title": module.title, "parts": lesson.total}),
-                self._part(module, Place(0, 0))]
+        return [
+            Say("utter_lesson_start", {"module_title": module.title, "parts": lesson.total}),
+            self._part(module, Place(0, 0)),
+        ]
 
     # -- moving through a lesson ---------------------------------------------------------------------
     def next(self) -> list[Say]:
@@ -129,10 +154,20 @@ class Tutor:
         return [Say("utter_lesson_teach_back_intro"), *self._question(module, 0)]
 
     def simpler(self) -> list[Say]:
+        """Say it simpler: the educator's plainer version of the section the patient is reading, so the help is
+        about the part in front of them; the module's key points when that section has none (or when the patient
+        is past the reading, in teach-back or the clarity check)."""
         progress = latest_progress(self.db, self.patient, ACTIVE_STAGES)
         module = self._module(progress)
         if progress is None or module is None:
             return self._no_lesson()
+        if progress.stage == LessonStage.READING and module.sections:
+            place = Lesson(module).clamp(Place(progress.section, progress.part))
+            section = module.sections[place.section]
+            if section.simpler:
+                # The title in bold, as on the part itself, says which part this is the plainer version of.
+                text = self._fill(f"**{section.title}**\n{section.simpler}")
+                return [Say("utter_lesson_simpler_part", {"module_title": module.title, "lesson_text": text})]
         points = "\n".join(f"- {self._fill(point)}" for point in module.key_points) or self._fill(module.summary)
         return [Say("utter_lesson_simpler", {"module_title": module.title, "key_points": points})]
 
@@ -141,7 +176,9 @@ class Tutor:
         module = self._module(progress)
         if progress is None or module is None:
             return [Say("utter_anything_else")]
-        save_progress(self.db, self.patient, module.id, progress.section, progress.part, LessonStage.STOPPED, progress.question)
+        save_progress(
+            self.db, self.patient, module.id, progress.section, progress.part, LessonStage.STOPPED, progress.question
+        )
         number = Lesson(module).number(Place(progress.section, progress.part))
         return [Say("utter_lesson_stopped", {"module_title": module.title, "part": number})]
 
@@ -172,14 +209,20 @@ class Tutor:
         if index is None:
             return [Say("utter_teach_back_pick"), *self._question(module, progress.question)]
         right = is_right(question, index)
-        record_answer(self.db, self.patient, module.id, progress.question, question.question,
-                      question.choices[index], right)
-        replies = [Say("utter_teach_back_right") if right
-                   else Say("utter_teach_back_wrong", {"answer": self._fill(question.answer)})]
+        record_answer(
+            self.db, self.patient, module.id, progress.question, question.question, question.choices[index], right
+        )
+        replies = [
+            Say("utter_teach_back_right")
+            if right
+            else Say("utter_teach_back_wrong", {"answer": self._fill(question.answer)})
+        ]
         replies.append(content(self._fill(question.explain)))
         following = progress.question + 1
         if Lesson(module).question(following) is not None:
-            save_progress(self.db, self.patient, module.id, progress.section, progress.part, LessonStage.TEACH_BACK, following)
+            save_progress(
+                self.db, self.patient, module.id, progress.section, progress.part, LessonStage.TEACH_BACK, following
+            )
             return replies + self._question(module, following)
         return replies + self._finish(module, progress)
 

@@ -52,21 +52,33 @@ TIER_INTENTS = {Tier.DANGER: EMERGENCY_INTENT, Tier.POSSIBLE: CHECK_INTENT, Tier
 MODEL_FILE = "danger_detector.pkl"
 
 
-def apply_assessment(parse: dict[str, Any], text: str, assessment: Assessment, detector: Detector,
-                     threshold: float) -> dict[str, Any]:
+def apply_assessment(
+    parse: dict[str, Any], text: str, assessment: Assessment, detector: Detector, threshold: float
+) -> dict[str, Any]:
     """The intent, ranking, entities and safety note after the detector had its say (pure, easy to test)."""
     intent = dict(parse.get(INTENT) or {})
     ranking = [dict(r) for r in parse.get(INTENT_RANKING_KEY) or []]
     classifier = _best_real(ranking) or intent.get(INTENT_NAME_KEY)
-    note: dict[str, Any] = {"tier": str(assessment.tier), "probability": round(assessment.probability, 3),
-                            "classifier": classifier, "intent": intent.get(INTENT_NAME_KEY)}
+    note: dict[str, Any] = {
+        "tier": str(assessment.tier),
+        "probability": round(assessment.probability, 3),
+        "classifier": classifier,
+        "intent": intent.get(INTENT_NAME_KEY),
+    }
     tier = assessment.tier
     kind = assessment.kind
-    if tier == Tier.NONE and assessment.mention is None and classifier == EMERGENCY_INTENT \
-            and assessment.probability >= detector.thresholds.unclear:
+    if (
+        tier == Tier.NONE
+        and assessment.mention is None
+        and classifier == EMERGENCY_INTENT
+        and assessment.probability >= detector.thresholds.unclear
+    ):
         tier, kind, note["sign"] = Tier.POSSIBLE, kind or EMERGENCY, "classifier"
-    elif tier == Tier.NONE and intent.get(INTENT_NAME_KEY) == FALLBACK_INTENT \
-            and detector.unclear_but_worrying(text, assessment):
+    elif (
+        tier == Tier.NONE
+        and intent.get(INTENT_NAME_KEY) == FALLBACK_INTENT
+        and detector.unclear_but_worrying(text, assessment)
+    ):
         tier, kind, note["sign"] = Tier.POSSIBLE, kind or EMERGENCY, "danger word"
     if tier in TIER_INTENTS:
         top = {INTENT_NAME_KEY: TIER_INTENTS[tier], PREDICTED_CONFIDENCE_KEY: 1.0}
@@ -76,8 +88,12 @@ def apply_assessment(parse: dict[str, Any], text: str, assessment: Assessment, d
             entities.append(_entity(KIND_SLOT, kind, text))
         note.update(tier=str(tier), kind=kind, language=assessment.language)
         note.setdefault("sign", assessment.sign)
-        return {INTENT: top, INTENT_RANKING_KEY: ranking, ENTITIES: [*parse.get(ENTITIES, []), *entities],
-                SAFETY_KEY: note}
+        return {
+            INTENT: top,
+            INTENT_RANKING_KEY: ranking,
+            ENTITIES: [*parse.get(ENTITIES, []), *entities],
+            SAFETY_KEY: note,
+        }
     if EMERGENCY_INTENT in {intent.get(INTENT_NAME_KEY), classifier}:
         # The classifier's emergency guess, which neither the rules nor the model back: a mention or a look-alike.
         ranking = [r for r in ranking if r.get(INTENT_NAME_KEY) not in (EMERGENCY_INTENT, FALLBACK_INTENT)]
@@ -110,8 +126,9 @@ class SafetyNet(GraphComponent):
         # project_dir: where data/safety and data/nlu are (Rasa trains with the project as working folder).
         return {"threshold": 0.45, "project_dir": "."}
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 detector: Detector | None = None) -> None:
+    def __init__(
+        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, detector: Detector | None = None
+    ) -> None:
         self.config = config
         self.threshold = float(config.get("threshold", 0.45))
         self.model_storage, self.resource = model_storage, resource
@@ -126,8 +143,13 @@ class SafetyNet(GraphComponent):
         return digest.hexdigest()
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> SafetyNet:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyNet:
         return cls({**cls.get_default_config(), **config}, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -137,8 +159,14 @@ class SafetyNet(GraphComponent):
         return self.resource
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> SafetyNet:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SafetyNet:
         with model_storage.read_from(resource) as folder:
             model = pickle.loads((folder / MODEL_FILE).read_bytes())
         component = cls({**cls.get_default_config(), **config}, model_storage, resource, Detector(model))
@@ -150,8 +178,11 @@ class SafetyNet(GraphComponent):
             text = message.get(TEXT)
             if not isinstance(text, str):
                 continue
-            parse = {INTENT: message.get(INTENT), INTENT_RANKING_KEY: message.get(INTENT_RANKING_KEY),
-                     ENTITIES: message.get(ENTITIES) or []}
+            parse = {
+                INTENT: message.get(INTENT),
+                INTENT_RANKING_KEY: message.get(INTENT_RANKING_KEY),
+                ENTITIES: message.get(ENTITIES) or [],
+            }
             assessment = self.detector.assess(text)
             for key, value in apply_assessment(parse, text, assessment, self.detector, self.threshold).items():
                 message.set(key, value, add_to_output=True)
@@ -159,4 +190,3 @@ class SafetyNet(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
-

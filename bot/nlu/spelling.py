@@ -37,21 +37,37 @@ def correct(word: str, vocabulary: dict[str, int]) -> str:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class SpellingTokenizer(WhitespaceTokenizer):
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 vocabulary: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vocabulary: dict[str, int] | None = None,
+    ) -> None:
         super().__init__(config)
         self._model_storage = model_storage
         self._resource = resource
         self.vocabulary = vocabulary or {}
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> SpellingTokenizer:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SpellingTokenizer:
         return cls({**cls.get_default_config(), **config}, model_storage, resource)
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> SpellingTokenizer:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SpellingTokenizer:
         vocabulary: dict[str, int] = {}
         try:
             with model_storage.read_from(resource) as folder:

@@ -73,20 +73,32 @@ def mark_not_understood(ranking: list[dict[str, Any]] | None) -> tuple[dict[str,
 class UnknownWordsFallback(GraphComponent):
     """Turns a message of only unknown words into ``nlu_fallback`` (see the module docstring)."""
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 known: set[str] | None = None) -> None:
+    def __init__(
+        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, known: set[str] | None = None
+    ) -> None:
         self.config = config
         self.model_storage, self.resource = model_storage, resource
         self.known = known or set()
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> UnknownWordsFallback:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> UnknownWordsFallback:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> UnknownWordsFallback:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> UnknownWordsFallback:
         known: set[str] = set()
         try:
             with model_storage.read_from(resource) as folder:

@@ -14,10 +14,18 @@ from bot.nlu_eval.testset import Entity, Example
 
 FALLBACK = "nlu_fallback"
 # Intents that start health content or actions; an off-topic message must never land on one of them.
-HEALTH_INTENTS = frozenset({
-    "learn_topic", "define_term", "prepare_appointment", "question_prompts", "add_question", "show_questions",
-    "medical_advice", "emergency",
-})
+HEALTH_INTENTS = frozenset(
+    {
+        "learn_topic",
+        "define_term",
+        "prepare_appointment",
+        "question_prompts",
+        "add_question",
+        "show_questions",
+        "medical_advice",
+        "emergency",
+    }
+)
 ENTITY_TYPES = ("topic", "term", "appointment_type")
 
 
@@ -99,8 +107,9 @@ def evaluate(name: str, examples: list[Example], predictions: list[Prediction]) 
     for example, prediction in zip(examples, predictions, strict=True):
         confusion[(example.intent, prediction.intent)] += 1
         if prediction.intent != example.intent:
-            miss = Miss(example.text, example.intent, prediction.intent, prediction.confidence,
-                        prediction.classifier_intent)
+            miss = Miss(
+                example.text, example.intent, prediction.intent, prediction.confidence, prediction.classifier_intent
+            )
             misses.append(miss)
             if example.intent == "out_of_scope" and prediction.intent in HEALTH_INTENTS:
                 oos_as_health.append(miss)

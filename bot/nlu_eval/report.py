@@ -37,15 +37,17 @@ def _why(miss: Miss) -> str:
     return f"{miss.confidence:.2f}"
 
 
-def as_markdown(info: RunInfo, clean: Evaluation, typos: Evaluation | None, targets: Targets,
-                picture: str | None) -> str:
+def as_markdown(
+    info: RunInfo, clean: Evaluation, typos: Evaluation | None, targets: Targets, picture: str | None
+) -> str:
     failures = targets.failures(clean, typos)
     sets = [clean] + ([typos] if typos else [])
     lines = [
         f"# NLU evaluation, {info.date}",
         "",
         f"- Model: `{info.model}` (pipeline `{info.config}`), trained on {info.training_examples} examples"
-        + (f" in {info.training_seconds:.0f} s" if info.training_seconds else "") + ".",
+        + (f" in {info.training_seconds:.0f} s" if info.training_seconds else "")
+        + ".",
         f"- Test set: `{info.test_set}`, {clean.total} messages, never trained on.",
     ]
     if typos:
@@ -61,26 +63,36 @@ def as_markdown(info: RunInfo, clean: Evaluation, typos: Evaluation | None, targ
             f"| {ev.name} | {ev.total} | {_pct(ev.accuracy)} | {ev.macro_f1:.3f} | {weakest} {_pct(recall)} "
             f"| {ev.fallbacks} | {len(ev.out_of_scope_as_health)} |"
         )
-    bar = (f"accuracy ≥ {targets.accuracy:.0%}, every intent's recall ≥ {targets.min_recall:.0%}, no off-topic "
-           f"message taken for a health intent, typo twin ≥ {targets.typo_accuracy:.0%}")
+    bar = (
+        f"accuracy ≥ {targets.accuracy:.0%}, every intent's recall ≥ {targets.min_recall:.0%}, no off-topic "
+        f"message taken for a health intent, typo twin ≥ {targets.typo_accuracy:.0%}"
+    )
     verdict = "**met**." if not failures else "**not met**: " + "; ".join(failures) + "."
     lines += ["", f"**Targets** ({bar}): {verdict}", ""]
     if picture:
         lines += [f"![Confusion matrix of the test set]({picture})", ""]
 
-    lines += ["## Intents", "", "| Intent | Precision | Recall | F1 | Messages |"
-              + (" Recall with typos |" if typos else ""),
-              "|---|---:|---:|---:|---:|" + ("---:|" if typos else "")]
+    lines += [
+        "## Intents",
+        "",
+        "| Intent | Precision | Recall | F1 | Messages |" + (" Recall with typos |" if typos else ""),
+        "|---|---:|---:|---:|---:|" + ("---:|" if typos else ""),
+    ]
     for intent, score in sorted(clean.intents.items()):
         row = f"| {intent} | {_pct(score.precision)} | {_pct(score.recall)} | {score.f1:.3f} | {score.support} |"
         if typos and intent in typos.intents:
             row += f" {_pct(typos.intents[intent].recall)} |"
         lines.append(row)
 
-    lines += ["", "## Entities", "",
-              "Each entity counts when its type and value (after synonyms) match what the test set expects.", "",
-              "| Entity | Precision | Recall | F1 | Expected |" + (" F1 with typos |" if typos else ""),
-              "|---|---:|---:|---:|---:|" + ("---:|" if typos else "")]
+    lines += [
+        "",
+        "## Entities",
+        "",
+        "Each entity counts when its type and value (after synonyms) match what the test set expects.",
+        "",
+        "| Entity | Precision | Recall | F1 | Expected |" + (" F1 with typos |" if typos else ""),
+        "|---|---:|---:|---:|---:|" + ("---:|" if typos else ""),
+    ]
     for entity in ENTITY_TYPES:
         score = clean.entities[entity]
         row = f"| {entity} | {_pct(score.precision)} | {_pct(score.recall)} | {score.f1:.3f} | {score.support} |"
@@ -102,8 +114,13 @@ def as_markdown(info: RunInfo, clean: Evaluation, typos: Evaluation | None, targ
 
     if info.cross_validation:
         cv = info.cross_validation
-        lines += ["", f"## Cross-validation ({cv.get('folds')} folds on the training data)", "",
-                  "| Measure | Mean | Spread (±) |", "|---|---:|---:|"]
+        lines += [
+            "",
+            f"## Cross-validation ({cv.get('folds')} folds on the training data)",
+            "",
+            "| Measure | Mean | Spread (±) |",
+            "|---|---:|---:|",
+        ]
         for key, (mean, spread) in cv.get("intent", {}).items():
             lines.append(f"| intent {key} | {mean:.3f} | {spread:.3f} |")
         for key, (mean, spread) in cv.get("entity", {}).items():
@@ -114,15 +131,26 @@ def as_markdown(info: RunInfo, clean: Evaluation, typos: Evaluation | None, targ
 def as_json(info: RunInfo, clean: Evaluation, typos: Evaluation | None, targets: Targets) -> str:
     def dump(ev: Evaluation) -> dict[str, Any]:
         return {
-            "messages": ev.total, "accuracy": ev.accuracy, "macro_f1": ev.macro_f1, "fallbacks": ev.fallbacks,
+            "messages": ev.total,
+            "accuracy": ev.accuracy,
+            "macro_f1": ev.macro_f1,
+            "fallbacks": ev.fallbacks,
             "out_of_scope_as_health": len(ev.out_of_scope_as_health),
             "intents": {k: vars(v) for k, v in ev.intents.items()},
             "entities": {k: vars(v) for k, v in ev.entities.items()},
-            "confusions": [{"expected": e, "predicted": p, "count": n, "examples": [m.text for m in ms]}
-                           for e, p, n, ms in ev.confusion_pairs()],
+            "confusions": [
+                {"expected": e, "predicted": p, "count": n, "examples": [m.text for m in ms]}
+                for e, p, n, ms in ev.confusion_pairs()
+            ],
         }
-    body = {"run": vars(info), "test": dump(clean), "typos": dump(typos) if typos else None,
-            "targets_met": not targets.failures(clean, typos), "problems": targets.failures(clean, typos)}
+
+    body = {
+        "run": vars(info),
+        "test": dump(clean),
+        "typos": dump(typos) if typos else None,
+        "targets_met": not targets.failures(clean, typos),
+        "problems": targets.failures(clean, typos),
+    }
     return json.dumps(body, indent=2, ensure_ascii=False)
 
 
@@ -144,8 +172,9 @@ def confusion_picture(ev: Evaluation, path: Path) -> None:
     for i, row in enumerate(counts):
         for j, n in enumerate(row):
             if n:
-                ax.text(j, i, str(n), ha="center", va="center", fontsize=7,
-                        color="white" if shares[i][j] > 0.5 else "black")
+                ax.text(
+                    j, i, str(n), ha="center", va="center", fontsize=7, color="white" if shares[i][j] > 0.5 else "black"
+                )
     ax.set_xlabel("understood as")
     ax.set_ylabel("meant")
     ax.set_title(f"{ev.name}: {ev.total} messages, accuracy {_pct(ev.accuracy)}", fontsize=10)

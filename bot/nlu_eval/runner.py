@@ -40,6 +40,7 @@ class ModelParser:
 
     def parse_raw(self, texts: Sequence[str]) -> list[dict[str, Any]]:
         """Rasa's own parse results (with the safety net's verdict under "safety")."""
+
         async def parse_all() -> list[dict[str, Any]]:
             return [await self._agent.parse_message(text) for text in texts]
 
@@ -53,8 +54,11 @@ def to_prediction(result: dict[str, Any]) -> Prediction:
     ranking = [r for r in result.get("intent_ranking") or [] if r.get("name") != FALLBACK]
     classifier = str(ranking[0]["name"]) if ranking else name
     # After a fallback Rasa reports the threshold as the confidence; the classifier's own top score says more.
-    confidence = float(ranking[0].get("confidence") or 0.0) if ranking and name == FALLBACK \
+    confidence = (
+        float(ranking[0].get("confidence") or 0.0)
+        if ranking and name == FALLBACK
         else float(intent.get("confidence") or 0.0)
+    )
     entities = tuple(
         Entity(str(e.get("entity", "")), str(e.get("value", "")), int(e.get("start", -1)), int(e.get("end", -1)))
         for e in result.get("entities") or []
@@ -66,8 +70,19 @@ def train_nlu(config: Path, nlu_data: Path, out_dir: Path, name: str, project_di
     """Train an NLU-only model with another pipeline; returns the model and the seconds it took."""
     started = time.monotonic()
     cmd = [
-        sys.executable, "-m", "rasa", "train", "nlu", "--config", str(config), "--nlu", str(nlu_data),
-        "--out", str(out_dir), "--fixed-model-name", name,
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "nlu",
+        "--config",
+        str(config),
+        "--nlu",
+        str(nlu_data),
+        "--out",
+        str(out_dir),
+        "--fixed-model-name",
+        name,
     ]
     done = subprocess.run(cmd, cwd=project_dir, capture_output=True, text=True, check=False)
     model = out_dir / f"{name}.tar.gz"
@@ -79,8 +94,20 @@ def train_nlu(config: Path, nlu_data: Path, out_dir: Path, name: str, project_di
 def cross_validate(config: Path, nlu_data: Path, out_dir: Path, folds: int, project_dir: Path) -> str:
     """Rasa's own k-fold cross-validation on the training data; returns its log, which holds the fold means."""
     cmd = [
-        sys.executable, "-m", "rasa", "test", "nlu", "--config", str(config), "--nlu", str(nlu_data),
-        "--cross-validation", "--folds", str(folds), "--out", str(out_dir),
+        sys.executable,
+        "-m",
+        "rasa",
+        "test",
+        "nlu",
+        "--config",
+        str(config),
+        "--nlu",
+        str(nlu_data),
+        "--cross-validation",
+        "--folds",
+        str(folds),
+        "--out",
+        str(out_dir),
     ]
     done = subprocess.run(cmd, cwd=project_dir, capture_output=True, text=True, check=False)
     if done.returncode != 0:

@@ -62,8 +62,10 @@ _CV_LINE = re.compile(r"test (Accuracy|F1-score|Precision): ([0-9.]+) \(([0-9.]+
 def parse_cross_validation(log: str, folds: int) -> dict[str, Any]:
     """Rasa logs the fold means; the first block is intents, the next (after "Entity extractor") entities."""
     intent_part, _, entity_part = log.partition("Entity extractor")
+
     def grab(text: str) -> dict[str, tuple[float, float]]:
         return {m.group(1).lower(): (float(m.group(2)), float(m.group(3))) for m in _CV_LINE.finditer(text)}
+
     return {"folds": folds, "intent": grab(intent_part), "entity": grab(entity_part)}
 
 
@@ -94,9 +96,14 @@ def run_evaluation(settings: Settings, options: EvalOptions, targets: Targets | 
             cv_log = cross_validate(options.config or root / "config.yml", nlu_dir, out, options.folds, root)
             cv = parse_cross_validation(cv_log, options.folds)
     info = RunInfo(
-        date=date, model=model.name, config=config_name, training_examples=count_training_examples(nlu_dir),
-        training_seconds=training_seconds, test_set=_relative(options.test_set, root),
-        typo_set=_relative(options.typo_set, root) if options.typo_set else None, cross_validation=cv,
+        date=date,
+        model=model.name,
+        config=config_name,
+        training_examples=count_training_examples(nlu_dir),
+        training_seconds=training_seconds,
+        test_set=_relative(options.test_set, root),
+        typo_set=_relative(options.typo_set, root) if options.typo_set else None,
+        cross_validation=cv,
     )
     stem = f"nlu-eval-{date}" + (f"-{options.config.stem}" if options.config else "")
     options.out_dir.mkdir(parents=True, exist_ok=True)

@@ -55,7 +55,7 @@ def parse_annotated(line: str, intent: str) -> Example:
     position = 0
     cursor = 0
     for match in _ANNOTATION.finditer(line):
-        before = line[cursor:match.start()]
+        before = line[cursor : match.start()]
         text_parts.append(before)
         position += len(before)
         span_text = match.group("text")

@@ -6,12 +6,12 @@ import json
 import textwrap
 from typing import Any
 
-from bot.content.check import Report
+from bot.content.check import Report, clip
 
 
 def _excerpt(text: str, width: int = 100) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    """One line, cut at a word boundary with an ellipsis."""
+    return clip(text, width - 1)
 
 
 def as_text(report: Report, show_warnings: bool = True) -> str:
@@ -39,6 +39,9 @@ def as_dict(report: Report) -> dict[str, Any]:
         "counts": {
             "files": len(report.files),
             "texts": len(report.texts),
+            "graded_one_by_one": len(report.graded()),
+            "short_graded_together": len(report.pooled()),
+            "titles_and_buttons": len(report.names()),
             "over_limit": len(report.over_limit()),
             "errors": len(report.errors),
             "warnings": len(report.warnings),

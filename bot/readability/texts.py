@@ -15,7 +15,7 @@ from bot.content.models import Library
 from bot.content.yaml_lines import YamlSyntaxError, load
 
 # Kinds of text that must speak to the reader ("you"): running prose, not labels, choices or definitions.
-PROSE_KINDS = frozenset({"section", "summary", "intro", "message", "response", "explain"})
+PROSE_KINDS = frozenset({"section", "simpler", "summary", "intro", "message", "response", "explain"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,19 @@ def library_texts(library: Library) -> list[PatientText]:
         for section in module.sections:
             out.append(PatientText(f, section.line, f'section heading "{section.title}"', "title", section.title, f))
             out.append(PatientText(f, section.line, f'section "{section.title}"', "section", section.text, f))
+            if section.simpler:
+                # "Say it simpler" shows it in the lesson, after the section, so words the module explains count
+                # as explained (the module file is its scope, as for the summary and key points).
+                out.append(
+                    PatientText(
+                        f,
+                        section.simpler_line,
+                        f'plainer version ("### Simpler") of section "{section.title}"',
+                        "simpler",
+                        section.simpler,
+                        f,
+                    )
+                )
         out.append(PatientText(f, lines.get("summary", 1), "summary", "summary", module.summary, f))
         out.append(_list(f, lines, "key_points", "key points", module.key_points, f))
         for i, question in enumerate(module.teach_back):

@@ -23,10 +23,12 @@ from bot.safety.net import EMERGENCY, normalise
 
 
 def _features() -> FeatureUnion:
-    return FeatureUnion([
-        ("words", TfidfVectorizer(ngram_range=(1, 3), min_df=1, sublinear_tf=True, token_pattern=r"[a-z0-9]+")),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
-    ])
+    return FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 3), min_df=1, sublinear_tf=True, token_pattern=r"[a-z0-9]+")),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
+        ]
+    )
 
 
 def _pieces(text: str) -> list[str]:
@@ -46,14 +48,22 @@ class DangerClassifier:
         if not any(e.kind for e in examples) or all(e.kind for e in examples):
             raise ValueError("The danger model needs both emergencies and look-alikes to learn from.")
         texts = [normalise(e.text) for e in examples]
-        danger = Pipeline([("features", _features()),
-                           ("model", LogisticRegression(C=strength, class_weight="balanced", max_iter=3000))])
+        danger = Pipeline(
+            [
+                ("features", _features()),
+                ("model", LogisticRegression(C=strength, class_weight="balanced", max_iter=3000)),
+            ]
+        )
         danger.fit(texts, [1 if e.kind else 0 for e in examples])
         positives = [(t, e.kind) for t, e in zip(texts, examples, strict=True) if e.kind]
         kinds = None
         if len({k for _, k in positives}) > 1:
-            kinds = Pipeline([("features", _features()),
-                              ("model", LogisticRegression(C=strength, class_weight="balanced", max_iter=3000))])
+            kinds = Pipeline(
+                [
+                    ("features", _features()),
+                    ("model", LogisticRegression(C=strength, class_weight="balanced", max_iter=3000)),
+                ]
+            )
             kinds.fit([t for t, _ in positives], [k for _, k in positives])
         return cls(danger, kinds)
 

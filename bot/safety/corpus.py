@@ -45,8 +45,11 @@ def load_set(path: Path) -> LabelledSet:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise CorpusError(f"{path}: not valid YAML ({exc}).") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("emergencies"), list) \
-            or not isinstance(data.get("look_alikes"), list):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("emergencies"), list)
+        or not isinstance(data.get("look_alikes"), list)
+    ):
         raise CorpusError(f"{path}: needs two lists, 'emergencies' and 'look_alikes'.")
     emergencies = []
     for number, item in enumerate(data["emergencies"], 1):

@@ -65,7 +65,8 @@ DANGER_WORDS = re.compile(
     r"\b(?:breath\w*|breathing|chest|heart|bleed\w*|blood|unconscious|collapsed|faint\w*|seizure\w*|fit|fitting|"
     r"overdose\w*|suicid\w*|kill\w*|die|dying|dead|stroke|chok\w*|poison\w*|pills|tablets|swallowed|hurt\w*|"
     r"harm\w*|hit|hits|hitting|beat\w*|threat\w*|knife|gun|ambulance|911|999|112|emergency|help|unresponsive|"
-    r"numb|slurr\w*|drooping|swell\w*|swollen|throat|burn\w*|convuls\w*|limp|floppy|blue|grey|gray)\b")
+    r"numb|slurr\w*|drooping|swell\w*|swollen|throat|burn\w*|convuls\w*|limp|floppy|blue|grey|gray)\b"
+)
 
 
 class Detector:
@@ -99,6 +100,7 @@ class Detector:
 
 
 # --- training ---------------------------------------------------------------------------------------------------
+
 
 def nlu_examples(nlu_folder: Path) -> list[Example]:
     """The NLU training data as more labelled messages: ``emergency`` is danger now, every other intent is not."""

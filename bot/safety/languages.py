@@ -52,19 +52,44 @@ REPLIES: dict[str, str] = {
 ENGLISH_REPLY = "If this is an emergency, call {emergency_number} now. If you might hurt yourself, call or text {crisis_line}. I only understand English for now."
 # Clinic profiles name languages in English ("Spanish"); replies are keyed by ISO 639-1 code.
 LANGUAGE_CODES = {
-    "english": "en", "spanish": "es", "french": "fr", "portuguese": "pt", "chinese": "zh", "mandarin": "zh",
-    "cantonese": "zh", "arabic": "ar", "vietnamese": "vi", "russian": "ru", "ukrainian": "uk", "tagalog": "tl",
-    "filipino": "tl", "hindi": "hi", "bengali": "bn", "urdu": "ur", "farsi": "fa", "persian": "fa", "dari": "fa",
-    "polish": "pl", "haitian creole": "ht", "korean": "ko", "japanese": "ja", "somali": "so", "german": "de",
-    "italian": "it", "turkish": "tr",
+    "english": "en",
+    "spanish": "es",
+    "french": "fr",
+    "portuguese": "pt",
+    "chinese": "zh",
+    "mandarin": "zh",
+    "cantonese": "zh",
+    "arabic": "ar",
+    "vietnamese": "vi",
+    "russian": "ru",
+    "ukrainian": "uk",
+    "tagalog": "tl",
+    "filipino": "tl",
+    "hindi": "hi",
+    "bengali": "bn",
+    "urdu": "ur",
+    "farsi": "fa",
+    "persian": "fa",
+    "dari": "fa",
+    "polish": "pl",
+    "haitian creole": "ht",
+    "korean": "ko",
+    "japanese": "ja",
+    "somali": "so",
+    "german": "de",
+    "italian": "it",
+    "turkish": "tr",
 }
 
 # Letters of a script, and the language a message in that script most likely is (langid picks among the
 # languages that share a script: Arabic, Persian and Urdu; Russian and Ukrainian).
 _SCRIPTS = (
-    (re.compile(r"[\u3040-\u30ff]"), "ja"), (re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), "ko"),
-    (re.compile(r"[\u4e00-\u9fff]"), "zh"), (re.compile(r"[\u0600-\u06ff]"), "ar"),
-    (re.compile(r"[\u0400-\u04ff]"), "ru"), (re.compile(r"[\u0900-\u097f]"), "hi"),
+    (re.compile(r"[\u3040-\u30ff]"), "ja"),
+    (re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), "ko"),
+    (re.compile(r"[\u4e00-\u9fff]"), "zh"),
+    (re.compile(r"[\u0600-\u06ff]"), "ar"),
+    (re.compile(r"[\u0400-\u04ff]"), "ru"),
+    (re.compile(r"[\u0900-\u097f]"), "hi"),
     (re.compile(r"[\u0980-\u09ff]"), "bn"),
 )
 _SAME_SCRIPT = {"ar": {"ar", "fa", "ur"}, "ru": {"ru", "uk"}}
@@ -121,7 +146,7 @@ def language_of(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    """"respiración" -> "respiracion": patients type with and without accents."""
+    """ "respiración" -> "respiracion": patients type with and without accents."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
@@ -129,21 +154,64 @@ def _fold(text: str) -> str:
 
 _PERSONA = r"(?:mi|su|el|la|nuestro|nuestra) (?:\w+ )?(?:hijo|hija|bebe|nino|nina|papa|mama|padre|madre|esposo|esposa|marido|mujer|abuelo|abuela|hermano|hermana|amigo|amiga|novio|novia|pareja|vecino|vecina|tio|tia)|el|ella|alguien|yo"
 _SPANISH_SIGNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
-    (name, kind, re.compile(pattern)) for name, kind, pattern in (
-        ("self_harm", CRISIS, r"\b(?:suicid\w*|matarme|quitarme la vida|me quiero morir|quiero morir\w*|no quiero (?:vivir|seguir viviendo|despertar|estar aqui)|acabar con (?:mi vida|todo)|hacerme dano|cortarme|quiere (?:matarse|suicidarse|morirse|quitarse la vida)|se quiere (?:matar|morir|suicidar))\b"),
-        ("violence", VIOLENCE, r"\b(?:me (?:pega|golpea|golpeo|pego|ahorca|ahorco|estrangula|amenaza|amenazo|quiere matar|va a matar|lastima|maltrata)|nos (?:pega|golpea|amenaza)|amenaz\w* con matar\w*|violencia (?:domestica|en (?:mi|la) casa)|no estoy segur[oa] en (?:mi )?casa|tengo miedo de (?:mi )?(?:esposo|marido|pareja|novio|esposa))\b"),
-        ("chest_pain", EMERGENCY, r"\b(?:dolor|presion|opresion|apreton)\b(?: \w+){0,3} (?:en el|del|de) pecho\b|\bme duele (?:mucho )?el pecho\b|\b(?:ataque al corazon|infarto)\b(?! (?:el|hace|en) (?:ano|mes|pasad))"),
-        ("stroke", EMERGENCY, r"\b(?:derrame (?:cerebral)?|embolia|ictus)\b|\bcara (?:caida|torcida|chueca)\b|\b(?:no puede|no puedo) (?:hablar bien|mover (?:el|la|un|su|mi) (?:brazo|pierna|lado))\b|\bhabla (?:raro|arrastrando|enredado)\b"),
-        ("breathing", EMERGENCY, r"\bno (?:puede|puedo|podemos|esta|estoy) respir\w*\b|\bno respira\b|\bse (?:esta )?(?:ahoga|ahogando|atraganto|atraganta)\w*\b|\blabios (?:morados|azules)\b|\bse (?:puso|esta poniendo) (?:morad[oa]|azul)\b"),
-        ("unconscious", EMERGENCY, r"\b(?:se desmayo|inconsciente|no (?:despierta|reacciona|responde)|se (?:cayo|desplomo) y no)\b"),
-        ("bleeding", EMERGENCY, r"\b(?:sangra|sangrando|sangrado|sangre)\b(?: \w+){0,3} (?:mucho|mucha|no (?:para|se detiene|deja)|sin parar|abundante)\b|\bmucha sangre\b|\bhemorragia\b|\b(?:apunalad|baleado|le dispararon)\w*"),
-        ("allergy", EMERGENCY, r"\b(?:se (?:le )?(?:esta )?(?:hinch\w*)|hinchad[oa]s?)\b(?: \w+){0,3} (?:labios|lengua|garganta|cara)\b|\b(?:labios|lengua|garganta|cara)\b(?: \w+){0,3} hinchad\w*\b|\bse (?:me |le )?cierra la garganta\b|\banafila\w*"),
+    (name, kind, re.compile(pattern))
+    for name, kind, pattern in (
+        (
+            "self_harm",
+            CRISIS,
+            r"\b(?:suicid\w*|matarme|quitarme la vida|me quiero morir|quiero morir\w*|no quiero (?:vivir|seguir viviendo|despertar|estar aqui)|acabar con (?:mi vida|todo)|hacerme dano|cortarme|quiere (?:matarse|suicidarse|morirse|quitarse la vida)|se quiere (?:matar|morir|suicidar))\b",
+        ),
+        (
+            "violence",
+            VIOLENCE,
+            r"\b(?:me (?:pega|golpea|golpeo|pego|ahorca|ahorco|estrangula|amenaza|amenazo|quiere matar|va a matar|lastima|maltrata)|nos (?:pega|golpea|amenaza)|amenaz\w* con matar\w*|violencia (?:domestica|en (?:mi|la) casa)|no estoy segur[oa] en (?:mi )?casa|tengo miedo de (?:mi )?(?:esposo|marido|pareja|novio|esposa))\b",
+        ),
+        (
+            "chest_pain",
+            EMERGENCY,
+            r"\b(?:dolor|presion|opresion|apreton)\b(?: \w+){0,3} (?:en el|del|de) pecho\b|\bme duele (?:mucho )?el pecho\b|\b(?:ataque al corazon|infarto)\b(?! (?:el|hace|en) (?:ano|mes|pasad))",
+        ),
+        (
+            "stroke",
+            EMERGENCY,
+            r"\b(?:derrame (?:cerebral)?|embolia|ictus)\b|\bcara (?:caida|torcida|chueca)\b|\b(?:no puede|no puedo) (?:hablar bien|mover (?:el|la|un|su|mi) (?:brazo|pierna|lado))\b|\bhabla (?:raro|arrastrando|enredado)\b",
+        ),
+        (
+            "breathing",
+            EMERGENCY,
+            r"\bno (?:puede|puedo|podemos|esta|estoy) respir\w*\b|\bno respira\b|\bse (?:esta )?(?:ahoga|ahogando|atraganto|atraganta)\w*\b|\blabios (?:morados|azules)\b|\bse (?:puso|esta poniendo) (?:morad[oa]|azul)\b",
+        ),
+        (
+            "unconscious",
+            EMERGENCY,
+            r"\b(?:se desmayo|inconsciente|no (?:despierta|reacciona|responde)|se (?:cayo|desplomo) y no)\b",
+        ),
+        (
+            "bleeding",
+            EMERGENCY,
+            r"\b(?:sangra|sangrando|sangrado|sangre)\b(?: \w+){0,3} (?:mucho|mucha|no (?:para|se detiene|deja)|sin parar|abundante)\b|\bmucha sangre\b|\bhemorragia\b|\b(?:apunalad|baleado|le dispararon)\w*",
+        ),
+        (
+            "allergy",
+            EMERGENCY,
+            r"\b(?:se (?:le )?(?:esta )?(?:hinch\w*)|hinchad[oa]s?)\b(?: \w+){0,3} (?:labios|lengua|garganta|cara)\b|\b(?:labios|lengua|garganta|cara)\b(?: \w+){0,3} hinchad\w*\b|\bse (?:me |le )?cierra la garganta\b|\banafila\w*",
+        ),
         ("seizure", EMERGENCY, r"\b(?:convulsi\w+|convulsiona\w*|ataque epileptico)\b"),
-        ("poisoning", EMERGENCY, r"\b(?:sobredosis|envenen\w*|intoxic\w*)\b|\b(?:se )?(?:tomo|trago|tome|bebio|comio)\b(?: \w+){0,3} (?:muchas|todas las|un frasco|un bote|cloro|lejia|veneno|pastillas de)\b"),
-        ("called_out", EMERGENCY, r"\b(?:llamen|llama|llamar|necesito) (?:a )?(?:una )?ambulancia\b|\bemergencia\b|\bse esta muriendo\b|\bme estoy muriendo\b"),
+        (
+            "poisoning",
+            EMERGENCY,
+            r"\b(?:sobredosis|envenen\w*|intoxic\w*)\b|\b(?:se )?(?:tomo|trago|tome|bebio|comio)\b(?: \w+){0,3} (?:muchas|todas las|un frasco|un bote|cloro|lejia|veneno|pastillas de)\b",
+        ),
+        (
+            "called_out",
+            EMERGENCY,
+            r"\b(?:llamen|llama|llamar|necesito) (?:a )?(?:una )?ambulancia\b|\bemergencia\b|\bse esta muriendo\b|\bme estoy muriendo\b",
+        ),
     )
 )
-_SPANISH_MENTION = re.compile(r"^(?:que es|que significa|cuales son|como (?:se|puedo|saber)|informacion sobre|senales de|sintomas de)\b|\b(?:hace (?:un|dos|tres|\d+) (?:ano|anos|mes|meses)|el ano pasado|el mes pasado)\b")
+_SPANISH_MENTION = re.compile(
+    r"^(?:que es|que significa|cuales son|como (?:se|puedo|saber)|informacion sobre|senales de|sintomas de)\b|\b(?:hace (?:un|dos|tres|\d+) (?:ano|anos|mes|meses)|el ano pasado|el mes pasado)\b"
+)
 
 
 def spanish_alarm(text: str) -> Alarm | None:
@@ -151,6 +219,8 @@ def spanish_alarm(text: str) -> Alarm | None:
     folded = re.sub(r"[^a-z0-9 ]+", " ", _fold(text.lower()))
     folded = re.sub(r"\s+", " ", folded).strip()
     for name, kind, pattern in _SPANISH_SIGNS:
-        if pattern.search(folded) and not (_SPANISH_MENTION.search(folded) and kind == EMERGENCY and name != "called_out"):
+        if pattern.search(folded) and not (
+            _SPANISH_MENTION.search(folded) and kind == EMERGENCY and name != "called_out"
+        ):
             return Alarm(kind, f"es:{name}")
     return None

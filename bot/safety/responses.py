@@ -26,10 +26,13 @@ OTHER_LANGUAGE = "utter_other_language"
 KIND_SLOT, LANGUAGE_SLOT = "danger_kind", "message_language"
 UNDETERMINED = "und"
 
-DEFAULT_CHECK = ("Are you or someone near you in danger right now? If so, call {emergency_number} now. "
-                 "Do not wait for me.")
-CHECK_BUTTONS = [{"title": "Yes, someone is in danger", "payload": "/emergency"},
-                 {"title": "No, we are safe", "payload": "/deny"}]
+DEFAULT_CHECK = (
+    "Are you or someone near you in danger right now? If so, call {emergency_number} now. Do not wait for me."
+)
+CHECK_BUTTONS = [
+    {"title": "Yes, someone is in danger", "payload": "/emergency"},
+    {"title": "No, we are safe", "payload": "/deny"},
+]
 
 
 def _when(**slots: str) -> list[dict[str, str]]:
@@ -54,8 +57,12 @@ def emergency_responses(clinic: ClinicProfile) -> dict[str, Any]:
     ]
     guidance += [{"condition": _when(message_language=UNDETERMINED), "text": _language_reply(clinic, UNDETERMINED)}]
     for kind in (CRISIS, VIOLENCE):
-        guidance.append({"condition": _when(message_language=ENGLISH, danger_kind=kind),
-                         "text": clinic.fill(messages.get(kind) or messages.get(EMERGENCY, ""))})
+        guidance.append(
+            {
+                "condition": _when(message_language=ENGLISH, danger_kind=kind),
+                "text": clinic.fill(messages.get(kind) or messages.get(EMERGENCY, "")),
+            }
+        )
     guidance.append({"text": emergency})
     check = [{"condition": _when(message_language=code), "text": _language_reply(clinic, code)} for code in REPLIES]
     check.append({"text": clinic.fill(messages.get("danger_check") or DEFAULT_CHECK), "buttons": CHECK_BUTTONS})
@@ -67,8 +74,10 @@ def emergency_responses(clinic: ClinicProfile) -> dict[str, Any]:
 def write_domain(domain_path: Path, clinic: ClinicProfile | None, folder: Path) -> Path:
     """A domain folder for Rasa: the project's domain.yml and the clinic's emergency responses beside it."""
     if clinic is None:
-        raise ValueError("The clinic profile (content/clinic.yml) is missing or broken: the emergency guidance "
-                         "needs its numbers. Run `plainhealth content check` to see what to fix.")
+        raise ValueError(
+            "The clinic profile (content/clinic.yml) is missing or broken: the emergency guidance "
+            "needs its numbers. Run `plainhealth content check` to see what to fix."
+        )
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
@@ -76,5 +85,6 @@ def write_domain(domain_path: Path, clinic: ClinicProfile | None, folder: Path) 
     text = yaml.safe_dump(emergency_responses(clinic), allow_unicode=True, sort_keys=False, width=1000)
     (folder / "emergency_responses.yml").write_text(
         "# Written by plainhealth from content/clinic.yml at training time (bot/safety/responses.py).\n" + text,
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return folder

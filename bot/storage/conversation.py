@@ -22,3 +22,20 @@ def remember_asked(db: Database, patient: str, awaiting: str | None, turn: str) 
             session.add(ConversationState(patient=patient, awaiting=awaiting, turn=turn, updated_at=utcnow()))
         else:
             row.awaiting, row.turn, row.updated_at = awaiting, turn, utcnow()
+
+
+def note_shown(db: Database, patient: str) -> str | None:
+    with db.session() as session:
+        row = session.get(ConversationState, patient)
+        return str(row.note_shown) if row is not None and row.note_shown else None
+
+
+def remember_note_shown(db: Database, patient: str, version: str) -> None:
+    with db.session() as session:
+        row = session.get(ConversationState, patient)
+        if row is None:
+            session.add(
+                ConversationState(patient=patient, awaiting=None, turn="", note_shown=version, updated_at=utcnow())
+            )
+        else:
+            row.note_shown = version

@@ -9,8 +9,12 @@ from bot.storage.models import Feedback
 
 
 def save_feedback(
-    db: Database, patient: str, text: str, module_id: str | None = None,
-    section: str | None = None, rating: str | None = None,
+    db: Database,
+    patient: str,
+    text: str,
+    module_id: str | None = None,
+    section: str | None = None,
+    rating: str | None = None,
 ) -> int:
     with db.session() as session:
         row = Feedback(patient=patient, text=text[:4000], module_id=module_id, section=section, rating=rating)

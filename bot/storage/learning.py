@@ -23,24 +23,35 @@ class Progress:
 
 
 def _view(row: LessonProgress) -> Progress:
-    return Progress(str(row.module_id), int(row.section), int(row.part), str(row.stage), int(row.question),
-                    row.updated_at)
+    return Progress(
+        str(row.module_id), int(row.section), int(row.part), str(row.stage), int(row.question), row.updated_at
+    )
 
 
 def get_progress(db: Database, patient: str, module_id: str) -> Progress | None:
     with db.session() as session:
-        row = session.scalar(select(LessonProgress).where(
-            LessonProgress.patient == patient, LessonProgress.module_id == module_id))
+        row = session.scalar(
+            select(LessonProgress).where(LessonProgress.patient == patient, LessonProgress.module_id == module_id)
+        )
         return _view(row) if row else None
 
 
-def save_progress(db: Database, patient: str, module_id: str, section: int = 0, part: int = 0,
-                  stage: str = LessonStage.READING, question: int = 0, restart: bool = False) -> Progress:
+def save_progress(
+    db: Database,
+    patient: str,
+    module_id: str,
+    section: int = 0,
+    part: int = 0,
+    stage: str = LessonStage.READING,
+    question: int = 0,
+    restart: bool = False,
+) -> Progress:
     """Create or move a patient's place in a module. ``restart`` begins again (a new start for insights)."""
     now = utcnow()
     with db.session() as session:
-        row = session.scalar(select(LessonProgress).where(
-            LessonProgress.patient == patient, LessonProgress.module_id == module_id))
+        row = session.scalar(
+            select(LessonProgress).where(LessonProgress.patient == patient, LessonProgress.module_id == module_id)
+        )
         if row is None:
             row = LessonProgress(patient=patient, module_id=module_id, started_at=now)
             session.add(row)
@@ -66,17 +77,29 @@ def latest_progress(db: Database, patient: str, stages: tuple[str, ...] = OPEN_S
         return _view(row) if row else None
 
 
-def record_answer(db: Database, patient: str, module_id: str, question_index: int, question: str,
-                  chosen: str, correct: bool) -> None:
+def record_answer(
+    db: Database, patient: str, module_id: str, question_index: int, question: str, chosen: str, correct: bool
+) -> None:
     with db.session() as session:
-        session.add(TeachBackAnswer(patient=patient, module_id=module_id, question_index=question_index,
-                                    question=question[:2000], chosen=chosen[:2000], correct=correct))
+        session.add(
+            TeachBackAnswer(
+                patient=patient,
+                module_id=module_id,
+                question_index=question_index,
+                question=question[:2000],
+                chosen=chosen[:2000],
+                correct=correct,
+            )
+        )
 
 
 def answers_for(db: Database, patient: str) -> list[TeachBackAnswer]:
     with db.session() as session:
-        return list(session.scalars(
-            select(TeachBackAnswer).where(TeachBackAnswer.patient == patient).order_by(TeachBackAnswer.id)))
+        return list(
+            session.scalars(
+                select(TeachBackAnswer).where(TeachBackAnswer.patient == patient).order_by(TeachBackAnswer.id)
+            )
+        )
 
 
 def record_unmet(db: Database, kind: str, text: str, module_id: str | None = None) -> None:

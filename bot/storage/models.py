@@ -270,4 +270,53 @@ class ConversationState(Base):  # type: ignore[misc,valid-type]
     patient = Column(String(64), primary_key=True)
     awaiting = Column(String(40), nullable=True)
     turn = Column(String(40), nullable=False, default="")
+    # The version of the privacy note last shown to the patient (shown once per version, bot/conversation).
+    note_shown = Column(String(40), nullable=True)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class AccessAudit(Base):  # type: ignore[misc,valid-type]
+    """Who looked at or acted on a patient's data, and when (bot/records/audit.py). Never any content.
+
+    ``who`` is a staff user id, or "cli" for the clinic's command line. ``action``: open_transcript, export
+    or forget. ``patient`` is the pseudonym; once a patient is forgotten it is replaced by a one-way code
+    (``erased-...``), so the log still shows what happened without keeping the patient's key.
+    """
+
+    __tablename__ = "access_audit"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    who = Column(String(64), nullable=False)
+    action = Column(String(20), nullable=False)
+    patient = Column(String(64), nullable=False, index=True)
+
+
+class Consent(Base):  # type: ignore[misc,valid-type]
+    """A patient saw and accepted a version of the privacy note, on a channel (bot/records/consent.py).
+
+    One row per acceptance, so a new version of the note can be asked for again and the history shows which
+    text each patient agreed to.
+    """
+
+    __tablename__ = "consent"
+
+    id = Column(Integer, primary_key=True)
+    patient = Column(String(64), nullable=False, index=True)
+    note_version = Column(String(40), nullable=False)
+    channel = Column(String(40), nullable=False, default="")
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ErasureRequest(Base):  # type: ignore[misc,valid-type]
+    """A patient's "delete my data" waiting for Rasa to finish writing the conversation (bot/records/erase.py).
+
+    ``conversation`` is the conversation id, sealed (`bot.privacy.seal`); no pseudonym is kept, so nothing
+    here points to the patient once the request is done and deleted.
+    """
+
+    __tablename__ = "erasure_request"
+
+    id = Column(Integer, primary_key=True)
+    conversation = Column(Text, nullable=False)
+    requested_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)

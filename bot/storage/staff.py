@@ -78,8 +78,9 @@ def verify_password(password: str, stored: str) -> bool:
         kind, n, r, p, salt, digest = stored.split("$")
         if kind != "scrypt":
             return False
-        again = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                               dklen=len(digest) // 2)
+        again = hashlib.scrypt(
+            password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(digest) // 2
+        )
     except ValueError:
         return False
     return hmac.compare_digest(again.hex(), digest)
@@ -113,8 +114,14 @@ def create_staff(db: Database, username: str, display_name: str, role: str, pass
     with db.session() as session:
         if session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
             raise StaffError("That user name is taken.")
-        row = StaffUser(username=username, display_name=display_name, role=role,
-                        password_hash=hash_password(password), active=True, failed_logins=0)
+        row = StaffUser(
+            username=username,
+            display_name=display_name,
+            role=role,
+            password_hash=hash_password(password),
+            active=True,
+            failed_logins=0,
+        )
         session.add(row)
         session.flush()
         return _member(row)
@@ -185,8 +192,11 @@ class LoginLimiter:
 
     def _count(self, key: tuple[str, str | None], now: dt.datetime, limit: int, minutes: int) -> None:
         count = self._counts.pop(key, None)
-        if count is None or now - count.first > dt.timedelta(minutes=WINDOW_MINUTES) or (
-                count.locked_until is not None and count.locked_until <= now):
+        if (
+            count is None
+            or now - count.first > dt.timedelta(minutes=WINDOW_MINUTES)
+            or (count.locked_until is not None and count.locked_until <= now)
+        ):
             count = _Count(0, now)
         if count.locked_until is None:  # tries while stopped do not make the wait longer
             count.failures += 1
@@ -209,8 +219,15 @@ _LIMITERS: weakref.WeakSet[LoginLimiter] = weakref.WeakSet()
 LOCAL = LoginLimiter()
 
 
-def authenticate(db: Database, username: str, password: str, now: dt.datetime | None = None, *,
-                 address: str = "local", limiter: LoginLimiter | None = None) -> StaffMember | None:
+def authenticate(
+    db: Database,
+    username: str,
+    password: str,
+    now: dt.datetime | None = None,
+    *,
+    address: str = "local",
+    limiter: LoginLimiter | None = None,
+) -> StaffMember | None:
     """The member, if the password is right, the account is on, and neither ``address`` nor this name from
     it has to wait after too many wrong passwords.
 
@@ -247,8 +264,11 @@ def start_session(db: Database, member: StaffMember, hours: int) -> tuple[str, s
     now = utcnow()
     with db.session() as session:
         session.execute(delete(StaffSession).where(StaffSession.expires_at < now))
-        session.add(StaffSession(token_hash=_hash(token), user_id=member.id, csrf=csrf,
-                                 expires_at=now + dt.timedelta(hours=hours)))
+        session.add(
+            StaffSession(
+                token_hash=_hash(token), user_id=member.id, csrf=csrf, expires_at=now + dt.timedelta(hours=hours)
+            )
+        )
     return token, csrf
 
 

@@ -41,16 +41,25 @@ class Visit:
 
 def _visit(session: object, row: Appointment) -> Visit:
     ticks = session.scalars(  # type: ignore[attr-defined]
-        select(ChecklistTick.item).where(ChecklistTick.appointment_id == row.id, ChecklistTick.done.is_(True)))
-    return Visit(int(row.id), str(row.appointment_type), row.checklist_id, row.day, int(row.step),
-                 frozenset(int(t) for t in ticks))
+        select(ChecklistTick.item).where(ChecklistTick.appointment_id == row.id, ChecklistTick.done.is_(True))
+    )
+    return Visit(
+        int(row.id),
+        str(row.appointment_type),
+        row.checklist_id,
+        row.day,
+        int(row.step),
+        frozenset(int(t) for t in ticks),
+    )
 
 
-def save_appointment(db: Database, patient: str, appointment_type: str, checklist_id: str | None,
-                     day: dt.date | None) -> Visit:
+def save_appointment(
+    db: Database, patient: str, appointment_type: str, checklist_id: str | None, day: dt.date | None
+) -> Visit:
     with db.session() as session:
-        row = Appointment(patient=patient, appointment_type=appointment_type, checklist_id=checklist_id, day=day,
-                          step=0)
+        row = Appointment(
+            patient=patient, appointment_type=appointment_type, checklist_id=checklist_id, day=day, step=0
+        )
         session.add(row)
         session.flush()
         return _visit(session, row)
@@ -79,8 +88,9 @@ def set_step(db: Database, visit_id: int, step: int) -> None:
 
 def tick(db: Database, visit_id: int, item: int, text: str, done: bool = True) -> None:
     with db.session() as session:
-        row = session.scalar(select(ChecklistTick).where(
-            ChecklistTick.appointment_id == visit_id, ChecklistTick.item == item))
+        row = session.scalar(
+            select(ChecklistTick).where(ChecklistTick.appointment_id == visit_id, ChecklistTick.item == item)
+        )
         if row is None:
             session.add(ChecklistTick(appointment_id=visit_id, item=item, text=text, done=done))
         else:
@@ -92,16 +102,18 @@ def tick(db: Database, visit_id: int, item: int, text: str, done: bool = True) -
 
 def questions(db: Database, patient: str) -> list[str]:
     with db.session() as session:
-        rows = session.scalars(select(QuestionItem).where(QuestionItem.patient == patient)
-                               .order_by(QuestionItem.position, QuestionItem.id))
+        rows = session.scalars(
+            select(QuestionItem).where(QuestionItem.patient == patient).order_by(QuestionItem.position, QuestionItem.id)
+        )
         return [str(r.text) for r in rows]
 
 
 def add_question(db: Database, patient: str, text: str, source: str | None = None) -> int:
     """Append; returns the new list length."""
     with db.session() as session:
-        count = int(session.scalar(select(func.count()).select_from(QuestionItem)
-                                   .where(QuestionItem.patient == patient)) or 0)
+        count = int(
+            session.scalar(select(func.count()).select_from(QuestionItem).where(QuestionItem.patient == patient)) or 0
+        )
         session.add(QuestionItem(patient=patient, position=count, text=text, source=source))
         return count + 1
 
@@ -115,8 +127,9 @@ def _rewrite(db: Database, patient: str, texts_and_sources: list[tuple[str, str 
 
 def _items(db: Database, patient: str) -> list[tuple[str, str | None]]:
     with db.session() as session:
-        rows = session.scalars(select(QuestionItem).where(QuestionItem.patient == patient)
-                               .order_by(QuestionItem.position, QuestionItem.id))
+        rows = session.scalars(
+            select(QuestionItem).where(QuestionItem.patient == patient).order_by(QuestionItem.position, QuestionItem.id)
+        )
         return [(str(r.text), r.source) for r in rows]
 
 
@@ -157,26 +170,43 @@ class ReminderRow:
 
 
 def _reminder(row: Reminder) -> ReminderRow:
-    return ReminderRow(int(row.id), str(row.patient), int(row.appointment_id), str(row.conversation or ""),
-                       aware(row.fire_at) or utcnow(), str(row.status))
+    return ReminderRow(
+        int(row.id),
+        str(row.patient),
+        int(row.appointment_id),
+        str(row.conversation or ""),
+        aware(row.fire_at) or utcnow(),
+        str(row.status),
+    )
 
 
-def schedule_reminder(db: Database, patient: str, appointment_id: int, conversation: str,
-                      fire_at: dt.datetime) -> ReminderRow:
+def schedule_reminder(
+    db: Database, patient: str, appointment_id: int, conversation: str, fire_at: dt.datetime
+) -> ReminderRow:
     """One reminder per appointment: a new one replaces any that is still waiting."""
     with db.session() as session:
-        session.execute(update(Reminder).where(Reminder.appointment_id == appointment_id,
-                                               Reminder.status == "scheduled")
-                        .values(status="replaced", conversation=""))
-        row = Reminder(patient=patient, appointment_id=appointment_id, conversation=conversation,
-                       fire_at=fire_at, status="scheduled")
+        session.execute(
+            update(Reminder)
+            .where(Reminder.appointment_id == appointment_id, Reminder.status == "scheduled")
+            .values(status="replaced", conversation="")
+        )
+        row = Reminder(
+            patient=patient,
+            appointment_id=appointment_id,
+            conversation=conversation,
+            fire_at=fire_at,
+            status="scheduled",
+        )
         session.add(row)
         session.flush()
         return _reminder(row)
 
 
-def waiting_reminders(db: Database, patient: str | None = None, due_before: dt.datetime | None = None,
-                      ) -> list[ReminderRow]:
+def waiting_reminders(
+    db: Database,
+    patient: str | None = None,
+    due_before: dt.datetime | None = None,
+) -> list[ReminderRow]:
     with db.session() as session:
         query = select(Reminder).where(Reminder.status == "scheduled")
         if patient is not None:
@@ -196,8 +226,10 @@ def finish_reminder(db: Database, reminder_id: int, status: str) -> bool:
     """Mark sent, cancelled or missed, once: False when it was no longer waiting (never send twice)."""
     with db.session() as session:
         result = session.execute(
-            update(Reminder).where(Reminder.id == reminder_id, Reminder.status == "scheduled")
-            .values(status=status, conversation="", sent_at=utcnow()))
+            update(Reminder)
+            .where(Reminder.id == reminder_id, Reminder.status == "scheduled")
+            .values(status=status, conversation="", sent_at=utcnow())
+        )
         return bool(result.rowcount)
 
 

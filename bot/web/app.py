@@ -28,6 +28,8 @@ from bot.content.loader import load_library
 from bot.content.models import Library
 from bot.handoff.notify import notify_new_tickets
 from bot.privacy import load_or_create_secret
+from bot.records.erase import run_erasures
+from bot.records.retention import purge, summary
 from bot.settings import Settings
 from bot.storage.db import Database
 from bot.storage.visits import current_visit, print_link_patient, questions
@@ -47,8 +49,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
-    "Content-Security-Policy": ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
-                                "form-action 'none'; frame-ancestors 'none'"),
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
     "X-Frame-Options": "DENY",
 }
 # What every response gets unless its route set its own (the console, the demo page and the printable page
@@ -75,8 +78,7 @@ async def same_origin_changes(request: web.Request, handler: Handler) -> web.Str
         origin = request.headers.get("Origin")
         if origin is not None and not is_own_origin(origin, request, request.app[SETTINGS]):
             logger.warning("Refused a %s to %r sent from another site", request.method, request.path[:100])
-            return web.json_response({"error": "This request came from another site, so it was refused."},
-                                     status=403)
+            return web.json_response({"error": "This request came from another site, so it was refused."}, status=403)
     return await handler(request)
 
 
@@ -115,11 +117,18 @@ async def print_page(request: web.Request) -> web.Response:
             heading += f", {say_date(visit.day, today)}"
         checklist = library.checklists.get(visit.checklist_id or "")
         if checklist:
-            to_bring = [(item.text, index in visit.ticked)
-                        for index, item in enumerate(checklist_items(checklist, "")) if item.kind == "bring"]
+            to_bring = [
+                (item.text, index in visit.ticked)
+                for index, item in enumerate(checklist_items(checklist, ""))
+                if item.kind == "bring"
+            ]
     page = PrintPage(
-        clinic_name=clinic.name if clinic else "Your clinic", clinic_phone=clinic.phone if clinic else "",
-        questions=questions(db, patient), visit=heading, to_bring=to_bring)
+        clinic_name=clinic.name if clinic else "Your clinic",
+        clinic_phone=clinic.phone if clinic else "",
+        questions=questions(db, patient),
+        visit=heading,
+        to_bring=to_bring,
+    )
     return _html(render(page))
 
 
@@ -140,10 +149,17 @@ async def widget_script(request: web.Request) -> web.Response:
         body = widget.bundle(request.app[SETTINGS].project_dir)
     except widget.WidgetMissing as exc:
         logger.error("%s", exc)
-        return web.Response(text="/* The chat widget is not installed on this server. */", status=503,
-                            content_type="application/javascript")
-    return web.Response(text=body, content_type="application/javascript", charset="utf-8",
-                        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+        return web.Response(
+            text="/* The chat widget is not installed on this server. */",
+            status=503,
+            content_type="application/javascript",
+        )
+    return web.Response(
+        text=body,
+        content_type="application/javascript",
+        charset="utf-8",
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 async def health(request: web.Request) -> web.Response:
@@ -180,8 +196,36 @@ async def _notify_loop(app: web.Application) -> None:
         await asyncio.sleep(2)
 
 
+PURGE_EVERY = dt.timedelta(days=1)
+PURGE_RETRY = dt.timedelta(hours=1)
+ERASURE_PAUSE_SECONDS = 2
+
+
+async def _privacy_loop(app: web.Application) -> None:
+    """Patients' "delete my data" (their chat is erased once Rasa has finished writing it, a few seconds on)
+    and the retention purge, at start and then once a day (bot/records/). The database work blocks (a
+    rebuild of the SQLite files), so it runs on a thread and the web app keeps answering."""
+    settings, db, secret = app[SETTINGS], app[DB], app[SECRET]
+    next_purge = dt.datetime.now(dt.UTC)
+    while True:
+        now = dt.datetime.now(dt.UTC)
+        try:
+            await asyncio.to_thread(run_erasures, db, settings, secret, now)
+        except Exception:
+            logger.exception("erasing a patient's chat failed; trying again soon")
+        if now >= next_purge:
+            try:
+                counts = await asyncio.to_thread(purge, db, settings, now)
+                next_purge = now + PURGE_EVERY
+                logger.info("Retention (%s days): %s", settings.retention_days, summary(counts))
+            except Exception:
+                next_purge = now + PURGE_RETRY
+                logger.exception("deleting data past the retention period failed; trying again in an hour")
+        await asyncio.sleep(ERASURE_PAUSE_SECONDS)
+
+
 async def _background(app: web.Application) -> AsyncIterator[None]:
-    tasks = [asyncio.create_task(_reminder_loop(app))]
+    tasks = [asyncio.create_task(_reminder_loop(app)), asyncio.create_task(_privacy_loop(app))]
     if app[SETTINGS].staff_telegram_token:
         tasks.append(asyncio.create_task(_notify_loop(app)))
     yield

@@ -32,12 +32,12 @@ WORDS = {
     "empty": "Your list is empty. Ask the assistant for questions to add.",
     "to_bring": "To bring",
     "note": "To print, use the Print button of your browser. Write the answers on the lines. This page is "
-            "only for you. The link stops working after a few days.",
+    "only for you. The link stops working after a few days.",
     "wrong_title": "This link is not right",
     "wrong_text": "Please check the link, or ask the assistant for a new one.",
     "expired_title": "This link has run out",
     "expired_text": "To keep your list private, links work for a few days only. Ask the assistant for a new "
-                    "one: say \"print my questions\".",
+    'one: say "print my questions".',
 }
 
 
@@ -53,7 +53,8 @@ class PrintPage:
 
 def render(page: PrintPage) -> str:
     parts = [
-        "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="robots" content="noindex, nofollow">',
         '<meta name="referrer" content="no-referrer">',

@@ -2,7 +2,9 @@
 (function () {
   "use strict";
 
-  var state = { me: null, view: "open", tickets: [], open: null, seenUrgent: {}, first: true, lastLineId: 0 };
+  var state = { me: null, view: "open", tickets: [], open: null, seenUrgent: {}, first: true, lastLineId: 0,
+                page: 1, pages: 1, reasonsFilled: false };
+  var PER_PAGE = 50;  /* as many as the queue showed before it had pages */
 
   function $(id) { return document.getElementById(id); }
 
@@ -17,6 +19,35 @@
     var box = $("error");
     box.textContent = message || "";
     box.hidden = !message;
+  }
+
+  /* An action's error goes right after its button, where the eyes (and the screen reader) are: an element
+     with role=alert, made once per button. */
+  function errorSlot(button) {
+    var next = button.nextElementSibling;
+    if (next && next.classList.contains("action-error")) { return next; }
+    var slot = el("p", "error action-error");
+    slot.setAttribute("role", "alert");
+    slot.hidden = true;
+    if (button.id) { slot.id = button.id + "-error"; }
+    button.parentNode.insertBefore(slot, button.nextSibling);
+    return slot;
+  }
+
+  function showActionError(button, message) {
+    if (!button) { showError(message); return; }
+    var slot = errorSlot(button);
+    slot.textContent = message || "";
+    slot.hidden = !message;
+    if (message && slot.scrollIntoView) { slot.scrollIntoView({ block: "nearest" }); }
+  }
+
+  function clearActionErrors() {
+    Array.prototype.forEach.call(document.querySelectorAll(".action-error"), function (slot) {
+      if (slot.id === "queue-error" || slot.id === "ticket-error") { return; }
+      slot.textContent = "";
+      slot.hidden = true;
+    });
   }
 
   function announce(message) {
@@ -83,11 +114,24 @@
     box.hidden = false;
   }
 
+  function shortTime(iso) {
+    if (!iso) { return ""; }
+    var when = new Date(iso);
+    var time = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    if (when.toDateString() === new Date().toDateString()) { return time; }
+    return when.toLocaleDateString([], { day: "numeric", month: "short" }) + ", " + time;
+  }
+
+  function closedText(ticket) {
+    return "Closed" + (ticket.closed_by ? " by " + ticket.closed_by : "") +
+      (ticket.closed_at ? ", " + shortTime(ticket.closed_at) : "");
+  }
+
   function statusText(ticket) {
     if (ticket.status === "claimed") {
       return ticket.claimed_by_me ? "You have it" : "With " + (ticket.claimed_by || "someone");
     }
-    return ticket.status === "waiting" ? "Waiting for someone" : "Closed";
+    return ticket.status === "waiting" ? "Waiting for someone" : closedText(ticket);
   }
 
   /* The queue ------------------------------------------------------------------------------------------- */
@@ -102,9 +146,20 @@
       var button = el("button", "row-button");
       button.type = "button";
       if (state.open === ticket.id) { button.setAttribute("aria-current", "true"); }
-      if (ticket.priority === "urgent") { button.appendChild(el("strong", "tag urgent-tag", "Urgent")); }
-      button.appendChild(el("span", "reason", ticket.reason_text));
-      button.appendChild(el("span", "meta", waitingText(ticket) + " · " + statusText(ticket)));
+      var head = el("span", "row-head");
+      if (ticket.priority === "urgent") { head.appendChild(el("strong", "tag urgent-tag", "Urgent")); }
+      head.appendChild(el("span", "reason", ticket.reason_text));
+      head.appendChild(el("time", "row-time", shortTime(ticket.last_patient_at || ticket.created_at)));
+      button.appendChild(head);
+      button.appendChild(el("span", "patient-label", "Patient " + ticket.patient_label));
+      button.appendChild(el("span", "preview", ticket.last_patient_preview ?
+        "\u201c" + ticket.last_patient_preview + "\u201d" : "No message from the patient yet"));
+      if (ticket.status === "closed") {
+        button.appendChild(el("span", "meta", closedText(ticket)));
+        if (ticket.close_note) { button.appendChild(el("span", "meta", "Note: " + ticket.close_note)); }
+      } else {
+        button.appendChild(el("span", "meta", waitingText(ticket) + " · " + statusText(ticket)));
+      }
       if (ticket.out_of_hours) { button.appendChild(el("span", "tag", "Out of hours")); }
       if (ticket.contact) { button.appendChild(el("span", "meta", "Call back: " + ticket.contact)); }
       button.addEventListener("click", function () { openTicket(ticket.id, true); });
@@ -113,11 +168,68 @@
     });
   }
 
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  function renderCounts(data) {
+    var counts = data.counts || { total: 0, urgent: 0, normal: 0 };
+    var what = state.view === "closed" ? "closed" : "open";
+    var text = plural(counts.total, what + " ticket", what + " tickets") + ": " + counts.urgent + " urgent, " +
+      counts.normal + " not urgent.";
+    var from = (data.page - 1) * data.per_page + 1;
+    var to = Math.min(data.matching, data.page * data.per_page);
+    text += data.matching ? " Showing " + from + " to " + to + " of " + data.matching +
+      (data.matching === counts.total ? "." : " that match.") : " None match.";
+    $("queue-counts").textContent = text;
+    $("page-info").textContent = "Page " + data.page + " of " + data.pages;
+    $("page-prev").disabled = data.page <= 1;
+    $("page-next").disabled = data.page >= data.pages;
+  }
+
+  function fillReasons(reasons) {
+    if (state.reasonsFilled || !reasons) { return; }
+    var select = $("filter-reason");
+    reasons.forEach(function (reason) {
+      var option = el("option", "", reason.text);
+      option.value = reason.value;
+      select.appendChild(option);
+    });
+    state.reasonsFilled = true;
+  }
+
+  function queuePath() {
+    var params = new URLSearchParams();
+    params.set("status", state.view === "closed" ? "closed" : ($("filter-status").value || "open"));
+    [["priority", "filter-priority"], ["reason", "filter-reason"], ["age", "filter-age"]].forEach(function (pair) {
+      if ($(pair[1]).value) { params.set(pair[0], $(pair[1]).value); }
+    });
+    var patient = $("filter-patient").value.trim().toLowerCase();
+    if (patient) { params.set("patient", patient); }
+    params.set("page", String(state.page));
+    params.set("per_page", String(PER_PAGE));
+    return "/staff/api/tickets?" + params.toString();
+  }
+
   function loadQueue() {
-    return call("GET", "/staff/api/tickets?view=" + state.view).then(function (data) {
+    return call("GET", queuePath()).then(function (data) {
+      if (data.pages && state.page > data.pages) {  /* the last page emptied: show the new last one */
+        state.page = data.pages;
+        return loadQueue();
+      }
       state.tickets = data.tickets || [];
+      state.pages = data.pages || 1;
+      fillReasons(data.reasons);
+      $("queue-error").hidden = true;
+      renderCounts(data);
       renderQueue();
-    }).catch(function (error) { showError(error.message); });
+    }).catch(function (error) {
+      $("queue-error").textContent = error.message;
+      $("queue-error").hidden = false;
+    });
+  }
+
+  function refilter() {
+    state.page = 1;
+    loadQueue();
   }
 
   /* One ticket ------------------------------------------------------------------------------------------ */
@@ -129,8 +241,9 @@
     $("ticket-title").textContent = (ticket.priority === "urgent" ? "Urgent: " : "") + ticket.reason_text +
       " (ticket " + ticket.id + ")";
     $("fact-status").textContent = statusText(ticket) + (ticket.close_note ? ". Note: " + ticket.close_note : "");
+    $("fact-patient").textContent = ticket.patient_label;
     $("fact-waiting").textContent = waitingText(ticket);
-    $("fact-channel").textContent = ticket.channel || "unknown";
+    $("fact-channel").textContent = ticket.channel_text || ticket.channel || "Not known";
     $("fact-activity").textContent = ticket.activity || "Nothing in particular";
     $("fact-contact").textContent = ticket.contact || (ticket.out_of_hours ? "None left yet" : "Not asked");
     var mine = ticket.status === "claimed" && ticket.claimed_by_me;
@@ -139,6 +252,7 @@
     $("reply-form").hidden = !mine;
     $("close-form").hidden = !mine;
     renderSafety(ticket);
+    renderPrivacy(ticket);
 
     var list = $("transcript");
     var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
@@ -163,26 +277,30 @@
   }
 
   function openTicket(id, focus) {
-    if (state.open !== id) { state.lastLineId = 0; state.first = true; }
+    if (state.open !== id) { state.lastLineId = 0; state.first = true; clearActionErrors(); }
     state.open = id;
     showError("");
     return call("GET", "/staff/api/tickets/" + id).then(function (data) {
       renderTicket(data);
       state.first = false;
       renderQueue();
+      $("ticket-error").hidden = true;
       if (focus) { $("ticket").focus(); }
-    }).catch(function (error) { showError(error.message); });
+    }).catch(function (error) {
+      $("ticket-error").textContent = error.message;
+      $("ticket-error").hidden = false;
+    });
   }
 
   function act(path, body, button) {
     showError("");
-    if (button) { button.disabled = true; }
+    if (button) { showActionError(button, ""); button.disabled = true; }
     return call("POST", path, body).then(function (data) {
       return Promise.all([loadQueue(), state.open ? openTicket(state.open, false) : null]).then(function () {
         return data;
       });
     }).catch(function (error) {
-      showError(error.message);
+      showActionError(button, error.message);
       throw error;
     }).finally(function () { if (button) { button.disabled = false; } });
   }
@@ -232,6 +350,70 @@
     });
   }
 
+  /* Patients' data and the access log (admins) ------------------------------------------------------------ */
+
+  var DELETED_NOTE = "Deleted at the patient's request";
+
+  function showPrivacyResult(message) {
+    var box = $("privacy-result");
+    box.textContent = message || "";
+    box.hidden = !message;
+  }
+
+  function renderPrivacy(ticket) {
+    $("privacy").hidden = !(state.me && state.me.role === "admin");
+    $("forget-patient").hidden = ticket.close_note === DELETED_NOTE;
+    if (state.privacyFor !== ticket.id) {
+      state.privacyFor = ticket.id;
+      showPrivacyResult("");
+    }
+  }
+
+  function exportPatient() {
+    var id = state.open;
+    var button = $("export-patient");
+    showActionError(button, "");
+    button.disabled = true;
+    call("GET", "/staff/api/tickets/" + id + "/export").then(function (data) {
+      /* A file for the patient's access request: made here from the JSON, so errors still show as text. */
+      var blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = "plainhealth-ticket-" + id + ".json";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+      showPrivacyResult("Exported. The file holds this patient's health information: keep it safe, and delete " +
+        "it once it is handed over.");
+    }).catch(function (error) { showActionError(button, error.message); })
+      .finally(function () { button.disabled = false; });
+  }
+
+  function forgetPatient() {
+    var id = state.open;
+    if (!window.confirm("Delete everything stored about this patient: the chat, visits, questions, lessons " +
+        "and conversations with the team? This cannot be undone.")) { return; }
+    act("/staff/api/tickets/" + id + "/forget", {}, $("forget-patient")).then(function (data) {
+      var text = (data.erased && data.erased.summary) || "Deleted.";
+      showPrivacyResult(text);
+      announce(text);
+    }, function () {});
+  }
+
+  function loadAudit() {
+    return call("GET", "/staff/api/audit").then(function (data) {
+      var list = $("audit-log");
+      var entries = data.entries || [];
+      list.textContent = "";
+      if (!entries.length) { list.appendChild(el("li", "empty", "Nothing is logged yet.")); }
+      entries.forEach(function (entry) {
+        list.appendChild(el("li", "user", new Date(entry.at).toLocaleString() + ": " + entry.who_text + " " +
+          entry.action_text + " (patient " + entry.patient + ")"));
+      });
+    }).catch(function (error) { showActionError($("audit-load"), error.message); });
+  }
+
   /* Accounts (admins) ----------------------------------------------------------------------------------- */
 
   function loadUsers() {
@@ -260,6 +442,21 @@
   function wire() {
     $("view-open").addEventListener("click", function () { switchView("open"); });
     $("view-closed").addEventListener("click", function () { switchView("closed"); });
+    ["filter-priority", "filter-reason", "filter-status", "filter-age"].forEach(function (id) {
+      $(id).addEventListener("change", refilter);
+    });
+    var typing = null;
+    $("filter-patient").addEventListener("input", function () {
+      window.clearTimeout(typing);
+      typing = window.setTimeout(refilter, 300);
+    });
+    $("filters").addEventListener("submit", function (event) { event.preventDefault(); refilter(); });
+    $("page-prev").addEventListener("click", function () {
+      if (state.page > 1) { state.page -= 1; loadQueue(); }
+    });
+    $("page-next").addEventListener("click", function () {
+      if (state.page < state.pages) { state.page += 1; loadQueue(); }
+    });
     $("claim").addEventListener("click", function () {
       act("/staff/api/tickets/" + state.open + "/claim", {}, $("claim")).then(function () {
         $("reply-text").focus();
@@ -271,7 +468,7 @@
     $("reply-form").addEventListener("submit", function (event) {
       event.preventDefault();
       var text = $("reply-text").value.trim();
-      if (!text) { showError("Write a reply first."); return; }
+      if (!text) { showActionError($("reply-send"), "Write a reply first."); $("reply-text").focus(); return; }
       act("/staff/api/tickets/" + state.open + "/reply", { text: text }, $("reply-send")).then(function () {
         $("reply-text").value = "";
         $("reply-text").focus();
@@ -286,7 +483,13 @@
     $("close-form").addEventListener("submit", function (event) {
       event.preventDefault();
       var note = $("close-note").value.trim();
-      if (!note) { showError("Write a short note for the record before you close."); $("close-note").focus(); return; }
+      if (!note) {
+        showActionError($("close"), "Write a short note for the record before you close.");
+        $("close-note").setAttribute("aria-invalid", "true");
+        $("close-note").focus();
+        return;
+      }
+      $("close-note").removeAttribute("aria-invalid");
       act("/staff/api/tickets/" + state.open + "/close", { note: note }, $("close")).then(function () {
         $("close-note").value = "";
         announce("Closed. The assistant has the chat again.");
@@ -302,6 +505,9 @@
         }, function () {});
       });
     });
+    $("export-patient").addEventListener("click", exportPatient);
+    $("forget-patient").addEventListener("click", forgetPatient);
+    $("audit-load").addEventListener("click", loadAudit);
     $("signout").addEventListener("click", function () {
       call("POST", "/staff/logout", {}).finally(function () { window.location.assign("/staff/login"); });
     });
@@ -315,7 +521,7 @@
       act("/staff/api/users", {
         username: $("new-username").value, display_name: $("new-name").value,
         role: $("new-role").value, password: $("new-password").value
-      }, null).then(function () {
+      }, $("user-add")).then(function () {
         $("user-form").reset();
         loadUsers();
       }, function () {});
@@ -326,8 +532,10 @@
 
   function switchView(view) {
     state.view = view;
+    state.page = 1;
     $("view-open").setAttribute("aria-pressed", String(view === "open"));
     $("view-closed").setAttribute("aria-pressed", String(view === "closed"));
+    $("filter-status-box").hidden = view === "closed";
     loadQueue();
   }
 
@@ -337,7 +545,7 @@
       state.me = me;
       state.starting = true;
       $("who").textContent = "Signed in as " + me.display_name + " (" + me.role + ")";
-      if (me.role === "admin") { $("admin").hidden = false; loadUsers(); }
+      if (me.role === "admin") { $("admin").hidden = false; $("audit").hidden = false; loadUsers(); }
       loadQueue();
       listen();
     }).catch(function (error) { showError(error.message); });

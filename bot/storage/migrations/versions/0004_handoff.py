@@ -31,8 +31,9 @@ def upgrade() -> None:
         "staff_session",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-        sa.Column("user_id", sa.Integer, sa.ForeignKey("staff_user.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "user_id", sa.Integer, sa.ForeignKey("staff_user.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("csrf", sa.String(64), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -60,8 +61,9 @@ def upgrade() -> None:
     op.create_table(
         "handoff_message",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("ticket_id", sa.Integer, sa.ForeignKey("handoff_ticket.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "ticket_id", sa.Integer, sa.ForeignKey("handoff_ticket.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("sender", sa.String(10), nullable=False),
         sa.Column("staff_id", sa.Integer, sa.ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True),
         sa.Column("name", sa.String(80), nullable=False),

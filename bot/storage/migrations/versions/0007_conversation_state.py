@@ -20,6 +20,7 @@ def upgrade() -> None:
         sa.Column("patient", sa.String(64), primary_key=True),
         sa.Column("awaiting", sa.String(40), nullable=True),
         sa.Column("turn", sa.String(40), nullable=False),
+        sa.Column("note_shown", sa.String(40), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )
 

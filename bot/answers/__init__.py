@@ -1,0 +1,1 @@
+"""Answers to patients' own health questions, from the content: inform, never advise."""
