@@ -16,19 +16,35 @@ def answerer(library) -> Answerer:  # type: ignore[no-untyped-def]
     return Answerer(library)
 
 
-@pytest.mark.parametrize("question", [
-    "is my 150/95 high", "should i double my dose", "can i stop taking my statin", "how many mg can i take",
-    "my sugar was 11 this morning is that bad", "do i have diabetes", "am i depressed",
-    "is it ok for me to drink on these tablets", "what should i do about my cough",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is my 150/95 high",
+        "should i double my dose",
+        "can i stop taking my statin",
+        "how many mg can i take",
+        "my sugar was 11 this morning is that bad",
+        "do i have diabetes",
+        "am i depressed",
+        "is it ok for me to drink on these tablets",
+        "what should i do about my cough",
+    ],
+)
 def test_personal_questions_are_personal(question: str) -> None:
     assert is_personal(question)
 
 
-@pytest.mark.parametrize("question", [
-    "what is a normal blood sugar level", "why do i have to fast before a blood test", "how does an inhaler work",
-    "what do the two blood pressure numbers mean", "what foods raise cholesterol", "i keep forgetting my pills",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is a normal blood sugar level",
+        "why do i have to fast before a blood test",
+        "how does an inhaler work",
+        "what do the two blood pressure numbers mean",
+        "what foods raise cholesterol",
+        "i keep forgetting my pills",
+    ],
+)
 def test_general_questions_are_not(question: str) -> None:
     assert not is_personal(question)
 
@@ -57,8 +73,13 @@ def test_feelings_come_first() -> None:
     assert feeling_of("what is anxiety") is None and feeling_of("thanks") is None
 
 
-@pytest.mark.parametrize(("name", "floor"), [("set_1", {"passage_first": 65, "personal_refused": 95}),
-                                             ("set_2", {"passage_first": 40, "personal_refused": 75})])
+@pytest.mark.parametrize(
+    ("name", "floor"),
+    [
+        ("set_1", {"passage_first": 65, "personal_refused": 95}),
+        ("set_2", {"passage_first": 40, "personal_refused": 75}),
+    ],
+)
 def test_the_measured_figures_do_not_fall(answerer: Answerer, name: str, floor: dict[str, float]) -> None:
     """Floors a little under the figures measured on 2026-11-30 (README): a tripwire, not the target."""
     figures = score(answerer, Path(SETS / f"{name}.yml")).figures()

@@ -154,7 +154,8 @@ def test_a_very_long_message_gets_a_kind_answer_and_never_reaches_nlu(servers, n
     [reply] = json.loads(body)
     assert "too long" in reply["text"] and "911" in reply["text"]
     status, tracker = call(api_url(servers.settings, f"/conversations/{sender}/tracker"))
-    assert not any(e["event"] == "user" for e in json.loads(tracker)["events"])
+    said = [e.get("text") or "" for e in json.loads(tracker)["events"] if e["event"] == "user"]
+    assert not any(text.startswith("pain pain") for text in said)
 
 
 def test_a_body_over_the_cap_is_refused_and_others_are_still_served(servers, new_sender) -> None:

@@ -38,3 +38,15 @@ def test_the_web_app_serves_the_page_and_the_widget(settings) -> None:
     page_status, policy, script_status, kind = asyncio.run(go())
     assert page_status == 200 and "frame-ancestors 'none'" in policy
     assert script_status == 200 and kind == "application/javascript"
+
+
+def test_axe_core_is_pinned_for_the_browser_tests_and_never_shipped() -> None:
+    """The browser tests' accessibility checks use axe-core from the npm registry, at one exact version."""
+    import json
+
+    package = json.loads((PROJECT_ROOT / "widget" / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((PROJECT_ROOT / "widget" / "package-lock.json").read_text(encoding="utf-8"))
+    version = package["devDependencies"]["axe-core"]
+    assert version[0].isdigit() and lock["packages"]["node_modules/axe-core"]["version"] == version
+    assert "axe-core" not in package["dependencies"]
+    assert "axe.run" not in widget.bundle(PROJECT_ROOT)  # only the tests load it

@@ -31,20 +31,24 @@ def bundle(project_dir: Path) -> str:
         raise WidgetMissing(f"{client_file} is missing: run `make install` (it runs `npm ci` in widget/).") from exc
     client = re.sub(r"//# sourceMappingURL=\S+\s*$", "", client)
     own = resources.files("bot.web").joinpath("static", "widget", "widget.js").read_text(encoding="utf-8")
-    return ("/*! plainhealth chat widget. Includes Socket.IO v4 (MIT License). */\n"
-            "(function () {\n\"use strict\";\n"
-            "var module = { exports: {} }, exports = module.exports, define;\n"
-            f"{client}\nvar io = module.exports;\n{own}\n}}());\n")
+    return (
+        "/*! plainhealth chat widget. Includes Socket.IO v4 (MIT License). */\n"
+        '(function () {\n"use strict";\n'
+        "var module = { exports: {} }, exports = module.exports, define;\n"
+        f"{client}\nvar io = module.exports;\n{own}\n}}());\n"
+    )
 
 
 def snippet(settings: Settings, clinic_name: str) -> str:
     """What a clinic pastes into its pages."""
-    return (f'<script src="{settings.web_url}/widget/plainhealth-widget.js" defer\n'
-            f'        data-server="{settings.rasa_url}"\n'
-            f'        data-clinic="{escape(clinic_name)}"\n'
-            '        data-color="#0b5cad"\n'
-            '        data-language="en"\n'
-            '        data-greeting="Hello! I can explain health words and help you get ready for a visit."></script>')
+    return (
+        f'<script src="{settings.web_url}/widget/plainhealth-widget.js" defer\n'
+        f'        data-server="{settings.rasa_url}"\n'
+        f'        data-clinic="{escape(clinic_name)}"\n'
+        '        data-color="#0b5cad"\n'
+        '        data-language="en"\n'
+        '        data-greeting="Hello! I can explain health words and help you get ready for a visit."></script>'
+    )
 
 
 def demo_page(settings: Settings, clinic_name: str, clinic_phone: str) -> str:
@@ -90,5 +94,7 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f3f5f7; paddi
 def csp(settings: Settings) -> str:
     chat = settings.rasa_url
     sockets = chat.replace("http://", "ws://").replace("https://", "wss://")
-    return (f"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
-            f"connect-src {chat} {sockets}; base-uri 'none'; frame-ancestors 'none'")
+    return (
+        f"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+        f"connect-src {chat} {sockets}; base-uri 'none'; frame-ancestors 'none'"
+    )
