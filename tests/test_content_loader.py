@@ -140,7 +140,7 @@ def test_the_clinic_profile_fills_placeholders_and_knows_its_hours(tmp_path: Pat
     clinic = load(tmp_path).clinic
     assert clinic is not None
     assert clinic.fill(clinic.messages["emergency"]) == "Call 911 now. Do not wait."
-    assert clinic.hours_text() == "Monday to Tuesday 08:00 to 18:00; Saturday 09:00 to 12:00"
+    assert clinic.hours_text() == "Monday to Tuesday 8 am to 6 pm; Saturday 9 am to noon"  # as people say them
     monday_noon = dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.UTC)  # 12:00 in New York
     sunday_noon = dt.datetime(2026, 11, 22, 17, 0, tzinfo=dt.UTC)
     assert clinic.is_open(monday_noon) and not clinic.is_open(sunday_noon)

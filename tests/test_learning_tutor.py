@@ -186,3 +186,14 @@ def test_feedback_context_is_the_current_section(library, db) -> None:
     tutor.start("asthma")
     tutor.next()
     assert tutor.context() == ("asthma", "Signs of asthma")
+
+
+def test_some_of_it_is_not_answered_as_if_it_was_hard(library, db) -> None:
+    """ "Some of it" got "I am sorry it was hard"."""
+    tutor = Tutor(library, db, "p-partly")
+    tutor.start("asthma")
+    for _ in range(Lesson(library.modules["asthma"]).total + 1):
+        tutor.next()
+    tutor.choose("1")
+    tutor.choose("1")
+    assert names(tutor.choose("partly")) == ["utter_clarity_partly", "utter_after_lesson"]

@@ -59,21 +59,15 @@ class ClinicSocketIOOutput(rasa_socketio.SocketIOOutput):
     """Rasa's output with each text message marked (see ``_marks``)."""
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        marks = _marks(kwargs)
-        for part in text.strip().split("\n\n"):
-            await self._send_message(recipient_id, {"text": part, **marks})
+        # One message, one bubble: Rasa split at blank lines, so a lesson part came as two or three bubbles
+        # and its "Part 2 of 6" was cut off from its text. The widget keeps the blank lines as paragraphs.
+        await self._send_message(recipient_id, {"text": text.strip(), **_marks(kwargs)})
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        marks = _marks(kwargs)
-        parts = text.strip().split("\n\n") or [text]
-        messages: list[dict[str, Any]] = [{"text": part, "quick_replies": [], **marks} for part in parts]
-        messages[-1]["quick_replies"] = [
-            {"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons
-        ]
-        for message in messages:
-            await self._send_message(recipient_id, message)
+        replies = [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons]
+        await self._send_message(recipient_id, {"text": text.strip(), "quick_replies": replies, **_marks(kwargs)})
 
 
 async def conversation_events(app: Sanic | None, sender: str) -> list[Any]:

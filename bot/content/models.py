@@ -164,10 +164,10 @@ class ClinicProfile:
     lines: Mapping[str, int] = field(default_factory=dict)
 
     def hours_text(self) -> str:
-        """Opening hours as a patient reads them: "Monday to Friday 08:00 to 18:00; Saturday ..."."""
+        """Opening hours as a patient reads them: "Monday to Friday 8 am to 6 pm; Saturday 9 am to noon"."""
         groups: list[tuple[list[str], str]] = []
         for hours in self.opening_hours:
-            span = f"{hours.opens:%H:%M} to {hours.closes:%H:%M}"
+            span = f"{spoken_time(hours.opens)} to {spoken_time(hours.closes)}"
             if groups and groups[-1][1] == span and WEEKDAYS.index(hours.day) == WEEKDAYS.index(groups[-1][0][-1]) + 1:
                 groups[-1][0].append(hours.day)
             else:
@@ -237,3 +237,13 @@ NO_CLINIC = ClinicProfile(
     messages={},
     path="",
 )
+
+
+def spoken_time(moment: dt.time) -> str:
+    """ "8 am", "5:30 pm", "noon", "midnight": how people say a time, not "17:30" (the clinic profile keeps
+    24-hour times, which are easy to write and check)."""
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midnight" if moment.hour == 0 else "noon"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes} {'am' if moment.hour < 12 else 'pm'}"

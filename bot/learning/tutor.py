@@ -240,7 +240,8 @@ class Tutor:
         save_feedback(self.db, patient=self.patient, text="", module_id=module.id, rating=value)
         if progress:
             save_progress(self.db, self.patient, module.id, progress.section, progress.part, LessonStage.FINISHED)
-        thanks = "utter_clarity_thanks" if value == "clear" else "utter_clarity_sorry"
+        # "Some of it" is not "it was hard": it gets its own answer.
+        thanks = {"clear": "utter_clarity_thanks", "partly": "utter_clarity_partly"}.get(value, "utter_clarity_sorry")
         return [Say(thanks), Say("utter_after_lesson")]
 
     # -- words ---------------------------------------------------------------------------------------
