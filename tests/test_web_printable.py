@@ -58,3 +58,34 @@ def test_every_fixed_word_on_the_page_is_plain(scorer, settings) -> None:
     for key, text in WORDS.items():
         grade = scorer.score(text)
         assert grade.short or grade.grade <= settings.max_grade, (key, grade.grade)
+
+
+def test_the_page_has_its_own_print_button_run_by_its_own_script_file(settings) -> None:
+    """Issue 22: a visible Print button; the page's CSP allows this server's script file and nothing inline."""
+    import re
+
+    db = Database(settings.database_url)
+    db.migrate()
+    store.add_question(db, "p1", "Can I still drive?")
+    token = store.make_print_link(db, "p1", hours=72)
+    status, body, headers = fetch(settings, f"/print/{token}")
+    assert status == 200
+    assert re.search(r'<button type="button" id="print-button"[^>]*>Print my list</button>', body)
+    assert '<script src="/print.js"></script>' in body
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body) is None  # no inline script
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe" not in csp.split("script-src")[1]
+    assert "@media print" in body and ".print-button" in body.split("@media print")[1]  # not on paper
+    status, script, script_headers = fetch(settings, "/print.js")
+    assert status == 200 and "javascript" in script_headers["Content-Type"]
+    assert "window.print()" in script and "print-button" in script
+    # The pages that only say the link is wrong or old run no script at all.
+    status, body, headers = fetch(settings, "/print/not-a-real-token")
+    assert status == 404 and "<script" not in body and "script-src" not in headers["Content-Security-Policy"]
+
+
+def test_the_clinics_phone_number_does_not_break_across_lines() -> None:
+    page = render(PrintPage(clinic_name="Riverside Clinic", clinic_phone="+1 555 0100", questions=["Why?"]))
+    assert 'Riverside Clinic, <span class="phone">+1 555 0100</span>' in page
+    assert ".phone { white-space: nowrap; }" in page
+    assert '<span class="phone">' not in render(PrintPage(clinic_name="C", clinic_phone="", questions=[]))

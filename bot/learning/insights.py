@@ -286,5 +286,5 @@ def as_html_page(insights: Insights, css: str = "") -> str:
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{TITLE}</title>'
-        f"<style>{css}</style></head><body><h1>{TITLE}</h1>{as_html_section(insights)}</body></html>\n"
+        f"<style>{css}</style></head><body><main><h1>{TITLE}</h1>{as_html_section(insights)}</main></body></html>\n"
     )

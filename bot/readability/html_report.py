@@ -173,7 +173,7 @@ def as_html(report: Report, title: str = "plainhealth content check", extra: str
     )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)}</title><style>{_CSS}</style></head><body>
+<title>{escape(title)}</title><style>{_CSS}</style></head><body><main>
 <h1>{escape(title)}</h1>
 <p class="{verdict}"><strong>{escape(report.summary())}</strong></p>
 <p>Made {dt.datetime.now().strftime("%Y-%m-%d %H:%M")}. Grades combine Flesch-Kincaid and Coleman-Liau, and SMOG
@@ -197,5 +197,5 @@ titles and buttons are checked for hard words only.</p>
 {over_table}
 <details><summary>Texts at or under the limit ({len(within)}), hardest first</summary>
 <table>{_TEXT_HEAD}<tbody>{_text_rows(within, limit)}</tbody></table></details>
-</body></html>
+</main></body></html>
 """

@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from importlib import resources
 
 from aiohttp import ClientSession, ClientTimeout, web
 
@@ -35,7 +36,7 @@ from bot.storage.db import Database
 from bot.storage.visits import current_visit, print_link_patient, questions
 from bot.web import widget
 from bot.web.console import Console, came_over_tls, deliver_waiting, is_own_origin
-from bot.web.printable import WORDS, PrintPage, render, render_gone
+from bot.web.printable import PRINT_SCRIPT, WORDS, PrintPage, render, render_gone
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,14 @@ SECURITY_HEADERS = {
         "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     ),
     "X-Frame-Options": "DENY",
+}
+# The question list itself runs one script, its Print button's, from this server's own file (never inline).
+PRINT_HEADERS = {
+    **SECURITY_HEADERS,
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'"
+    ),
 }
 # What every response gets unless its route set its own (the console, the demo page and the printable page
 # have policies of their own, which are kept).
@@ -95,8 +104,8 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
         response.headers.setdefault("Strict-Transport-Security", HSTS)
 
 
-def _html(body: str, status: int = 200) -> web.Response:
-    return web.Response(text=body, status=status, content_type="text/html", headers=SECURITY_HEADERS)
+def _html(body: str, status: int = 200, headers: dict[str, str] = SECURITY_HEADERS) -> web.Response:
+    return web.Response(text=body, status=status, content_type="text/html", headers=headers)
 
 
 async def print_page(request: web.Request) -> web.Response:
@@ -129,7 +138,18 @@ async def print_page(request: web.Request) -> web.Response:
         visit=heading,
         to_bring=to_bring,
     )
-    return _html(render(page))
+    return _html(render(page), headers=PRINT_HEADERS)
+
+
+async def print_script(request: web.Request) -> web.Response:
+    """The print page's Print button (bot/web/static/print.js): the one script its CSP allows."""
+    text = resources.files("bot.web").joinpath("static", "print.js").read_text(encoding="utf-8")
+    return web.Response(
+        text=text,
+        content_type="application/javascript",
+        charset="utf-8",
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 async def demo(request: web.Request) -> web.Response:
@@ -246,6 +266,7 @@ def make_app(settings: Settings, deliver_reminders: bool = True) -> web.Applicat
     app[LIBRARY] = load_library(settings.content_dir)
     app[SECRET] = load_or_create_secret(settings)
     app.router.add_get("/print/{token}", print_page)
+    app.router.add_get(PRINT_SCRIPT, print_script)
     app.router.add_get("/health", health)
     app.router.add_get("/", demo)
     app.router.add_get("/demo.css", demo_css)
