@@ -209,8 +209,12 @@
     return "/staff/api/tickets?" + params.toString();
   }
 
+  /* Each load is numbered: a slow answer to an older filter must never overwrite a newer one's list. */
+  var queueRequests = 0;
   function loadQueue() {
+    var mine = ++queueRequests;
     return call("GET", queuePath()).then(function (data) {
+      if (mine !== queueRequests) { return; }
       if (data.pages && state.page > data.pages) {  /* the last page emptied: show the new last one */
         state.page = data.pages;
         return loadQueue();
@@ -222,6 +226,7 @@
       renderCounts(data);
       renderQueue();
     }).catch(function (error) {
+      if (mine !== queueRequests) { return; }
       $("queue-error").textContent = error.message;
       $("queue-error").hidden = false;
     });
