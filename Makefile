@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PH := $(VENV)/bin/plainhealth
 
-.PHONY: install run test test-fast lint types validate content-check content-report train eval eval-pipelines bench bench-content bench-safety bench-hostile clean
+.PHONY: install run test test-fast test-production bench-load lint types validate content-check content-report train eval eval-pipelines bench bench-content bench-safety bench-hostile clean
 
 install:
 	@bash scripts/install.sh
@@ -13,7 +13,15 @@ run: install
 
 test: install
 	@bash scripts/install-browser.sh
+	@bash scripts/install-services.sh
 	@$(PY) -m pytest -q
+
+# The whole end-to-end suite again on the production profile (PostgreSQL, Redis), plus the two-server and
+# fault tests (tests/test_e2e_production.py, which `make test` runs too).
+test-production: install
+	@bash scripts/install-browser.sh
+	@bash scripts/install-services.sh
+	@PLAINHEALTH_TEST_PROFILE=production $(PY) -m pytest -q -m e2e
 
 # Unit tests only: no Rasa servers, no training.
 test-fast: install
@@ -64,6 +72,12 @@ bench-content: install
 # Thousands of hostile inputs over REST and socket.io while two patients chat; 5xx, crossings, latency (~4 min).
 bench-hostile: install
 	@$(PY) bench/bench_hostile.py
+
+# Simulated patients in real flows at a rising arrival rate, on each profile and with one and two Rasa
+# servers; throughput, latency, errors, memory, and the webhook-to-NLU ratio (~15 minutes).
+bench-load: install
+	@bash scripts/install-services.sh
+	@$(PY) bench/bench_load.py
 
 clean:
 	rm -rf .plainhealth models results

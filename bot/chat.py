@@ -25,8 +25,14 @@ def send(settings: Settings, sender: str, message: str, timeout: float = 30.0) -
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {rest_token(settings)}"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return list(json.loads(response.read().decode("utf-8")))
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return list(json.loads(response.read().decode("utf-8")))
+    except urllib.error.HTTPError as error:
+        if error.code != 503:
+            raise
+        # The assistant could not handle it just now (a store was down): its kind "send it again" reply.
+        return list(json.loads(error.read().decode("utf-8")))
 
 
 def render(reply: dict[str, Any]) -> str:

@@ -32,19 +32,28 @@ def _cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _start_servers(settings: Settings, with_rasa: bool = True) -> list[ManagedProcess]:
+SERVER_NAMES = ("actions", "rasa", "web")
+
+
+def _start_servers(settings: Settings, only: tuple[str, ...] = SERVER_NAMES) -> list[ManagedProcess]:
     """Start the servers and wait until each answers, or stop them all and raise: a server that cannot start
-    at launch is a set-up mistake to show at once, not something to retry (only later crashes are)."""
+    at launch is a set-up mistake to show at once, not something to retry (only later crashes are).
+    ``only``: the servers this machine or container runs (several Rasa servers: docs/scaling.md)."""
     from bot.processes import action_server, rasa_server, web_server
     from bot.training import ensure_model
 
-    result = ensure_model(settings)
-    if result.trained:
-        print(f"Trained a new model in {result.seconds:.0f} s.")
+    model = None
+    if "rasa" in only:
+        result = ensure_model(settings)
+        if result.trained:
+            print(f"Trained a new model in {result.seconds:.0f} s.")
+        model = result.model
     print(_content_summary(settings))
-    servers = [action_server(settings)]
-    if with_rasa:
-        servers += [rasa_server(settings, result.model), web_server(settings)]
+    servers = [action_server(settings)] if "actions" in only else []
+    if model is not None:
+        servers.append(rasa_server(settings, model))
+    if "web" in only:
+        servers.append(web_server(settings))
     try:  # Ctrl-C here too stops what already started: each server runs in its own session
         for server in servers:
             server.start()
@@ -95,7 +104,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     _stop_on_sigterm()
 
     try:
-        servers = _start_servers(settings)
+        servers = _start_servers(settings, tuple(args.only or SERVER_NAMES))
     except ServerFailed as exc:
         print(f"plainhealth: a server did not start.\n{exc}", file=sys.stderr)
         return 1
@@ -138,7 +147,7 @@ def _cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
     from bot.training import model_path
 
     try:
-        servers = _start_servers(settings, with_rasa=False)
+        servers = _start_servers(settings, only=("actions",))
     except ServerFailed as exc:
         print(f"plainhealth: the action server did not start.\n{exc}", file=sys.stderr)
         return 1
@@ -537,6 +546,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("run", help="train if needed, start all servers, print where to chat")
+    p.add_argument(
+        "--only",
+        action="append",
+        choices=SERVER_NAMES,
+        help="start only this server (repeat for more); for one process per container (docs/scaling.md)",
+    )
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("train", help="train a model if the training data changed")

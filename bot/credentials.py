@@ -61,8 +61,8 @@ def rest_token(settings: Settings) -> str:
 
 
 def session_key(settings: Settings) -> bytes:
-    """The key that signs widget session ids: ``<state>/session.key``."""
-    return secret_file(settings.state_dir / SESSION_KEY_FILE).encode("utf-8")
+    """The key that signs widget session ids: PLAINHEALTH_SESSION_KEY, or ``<state>/session.key``."""
+    return secret_file(settings.state_dir / SESSION_KEY_FILE, settings.session_key).encode("utf-8")
 
 
 def same_secret(given: str, expected: str) -> bool:

@@ -187,7 +187,7 @@ def rasa_server(settings: Settings, model: Path) -> ManagedProcess:
             # set of CORS headers from Sanic would make browsers refuse every answer.
             *_rasa_log_flag(settings),
         ],
-        ready_url=f"{settings.rasa_url}/version",
+        ready_url=f"http://{settings.host}:{settings.rasa_port}/version",  # this one, not a load balancer
         log_path=settings.state_dir / "logs" / "rasa.log",
         env={
             **settings.to_env(),

@@ -17,6 +17,9 @@ from sqlalchemy.engine import make_url
 from bot.settings import Settings, SettingsError
 from bot.state_files import ensure_private_database, ensure_private_dir, write_private_text
 
+# Rasa's SQL tracker store with a cheaper save, an index and checked connections (bot/tracker_store.py).
+TRACKER_STORE_CLASS = "bot.tracker_store.PlainhealthTrackerStore"
+
 
 def tracker_store_config(url: str) -> dict[str, Any]:
     try:
@@ -27,7 +30,7 @@ def tracker_store_config(url: str) -> dict[str, Any]:
             "Use sqlite:///path/to/tracker.db or postgresql://user:password@host:5432/name."
         ) from exc
     dialect = parsed.get_backend_name()
-    config: dict[str, Any] = {"type": "SQL", "dialect": dialect, "db": parsed.database or ""}
+    config: dict[str, Any] = {"type": TRACKER_STORE_CLASS, "dialect": dialect, "db": parsed.database or ""}
     if dialect == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             database = Path(parsed.database)
@@ -49,11 +52,43 @@ def tracker_store_config(url: str) -> dict[str, Any]:
     return config
 
 
+def lock_store_config(url: str) -> dict[str, Any] | None:
+    """Rasa's Redis lock store from one ``redis://[:password@]host:port/db`` URL; None keeps Rasa's in-memory
+    lock store, which is right for one Rasa server and wrong for several (two servers would handle one
+    patient's messages at once and save over each other's events)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise SettingsError(
+            f"PLAINHEALTH_LOCK_STORE_URL must look like redis://host:6379/0 (or rediss:// for TLS), not {url!r}."
+        )
+    database = parts.path.strip("/") or "0"
+    if not database.isdigit():
+        raise SettingsError(f"PLAINHEALTH_LOCK_STORE_URL names Redis database {database!r}: use a number such as 0.")
+    config: dict[str, Any] = {
+        "type": "redis",
+        "url": parts.hostname,
+        "port": parts.port or 6379,
+        "db": int(database),
+        "key_prefix": "plainhealth",
+    }
+    if parts.password:
+        config["password"] = parts.password
+    if parts.scheme == "rediss":
+        config["use_ssl"] = True
+    return config
+
+
 def endpoints(settings: Settings) -> dict[str, Any]:
-    return {
+    config: dict[str, Any] = {
         "action_endpoint": {"url": settings.action_endpoint_url},
         "tracker_store": tracker_store_config(settings.tracker_store_url),
     }
+    lock_store = lock_store_config(settings.lock_store_url)
+    if lock_store:
+        config["lock_store"] = lock_store
+    return config
 
 
 def allowed_origins(settings: Settings) -> list[str]:

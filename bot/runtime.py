@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.content.models import Library
@@ -63,7 +64,7 @@ class Runtime:
             if self._answerer is None:
                 from bot.answers.answerer import Answerer
 
-                self._answerer = Answerer(self._load_library())
+                self._answerer = Answerer(self._load_library(), cache_dir=answer_vectors_dir(self.settings))
             return self._answerer
 
     def _load_library(self) -> Library:
@@ -94,6 +95,11 @@ class Runtime:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+
+def answer_vectors_dir(settings: Settings) -> Path:
+    """Where the answer index keeps its passage vectors: beside the models (bot/answers/answerer.py)."""
+    return settings.models_dir / "answer-vectors"
 
 
 _runtime: Runtime | None = None

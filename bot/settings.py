@@ -34,9 +34,15 @@ class Settings:
     models_dir: Path = field(default=PROJECT_ROOT / "models", metadata={"under_project": "models"})
     database_url: str = ""
     tracker_store_url: str = ""
+    # Redis for Rasa's lock store and the widget's messages across several Rasa servers (empty: one server).
+    lock_store_url: str = ""
     host: str = "127.0.0.1"
     rasa_port: int = 5005
     action_port: int = 5055
+    # Where the other processes reach Rasa and the action server when they are not on this host's ports (a
+    # load balancer, another container): e.g. http://rasa-lb:5005 and http://actions:5055/webhook.
+    rasa_server_url: str = field(default="", metadata={"clean": lambda v: v.rstrip("/")})
+    action_server_url: str = ""
     action_timeout_seconds: int = 10
     web_port: int = 8000
     max_grade: float = 6.0
@@ -66,6 +72,9 @@ class Settings:
     address_messages_per_minute: int = 120
     # The pseudonym key (bot/privacy.py); made once in the state folder when unset.
     secret_key: str = ""
+    # The key that signs widget sessions (bot/channels/sessions.py); made once in the state folder when unset.
+    # Several Rasa servers must share it, as they share the API and REST tokens.
+    session_key: str = ""
 
     def __post_init__(self) -> None:
         # Defaults that depend on other fields: SQLite files inside the state folder.
@@ -148,7 +157,7 @@ class Settings:
 
     @property
     def action_endpoint_url(self) -> str:
-        return f"http://{self.host}:{self.action_port}/webhook"
+        return self.action_server_url or f"http://{self.host}:{self.action_port}/webhook"
 
     @property
     def web_url(self) -> str:
@@ -157,7 +166,7 @@ class Settings:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        return self.rasa_server_url or f"http://{self.host}:{self.rasa_port}"
 
 
 PREFIX = "PLAINHEALTH_"

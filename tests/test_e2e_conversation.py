@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -34,7 +35,10 @@ def test_medical_advice_is_refused_kindly(servers, new_sender) -> None:
     replies = servers.send("how many ibuprofen can i take a day", new_sender())
     assert "can't give medical advice" in texts(replies)
     titles = [b["title"] for r in replies for b in r.get("buttons", [])]
-    assert titles == ["Yes, add it", "Talk to a person now", "No, thanks"]
+    # The offer last; before it, at most a way into the lesson that says what is true in general.
+    assert titles[-3:] == ["Yes, add it", "Talk to a person now", "No, thanks"]
+    assert titles[:-3] in ([], ["Learn more"]), titles
+    assert not re.search(r"\b\d+ ?(mg|tablets?|pills?)\b", texts(replies).lower())  # never a dose
 
 
 def test_out_of_scope_says_so_and_offers_the_menu(servers, new_sender) -> None:

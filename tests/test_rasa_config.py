@@ -11,14 +11,18 @@ from bot.settings import Settings, SettingsError
 
 def test_sqlite_url_becomes_rasa_sql_tracker_store(tmp_path: Path) -> None:
     db = tmp_path / "sub" / "tracker.db"
-    assert tracker_store_config(f"sqlite:///{db}") == {"type": "SQL", "dialect": "sqlite", "db": str(db)}
+    assert tracker_store_config(f"sqlite:///{db}") == {
+        "type": "bot.tracker_store.PlainhealthTrackerStore",
+        "dialect": "sqlite",
+        "db": str(db),
+    }
     assert db.parent.is_dir()
 
 
 def test_postgresql_url_is_split_into_rasa_keys() -> None:
     config = tracker_store_config("postgresql://rasa:secret@127.0.0.1:5433/tracker")
     assert config == {
-        "type": "SQL",
+        "type": "bot.tracker_store.PlainhealthTrackerStore",
         "dialect": "postgresql",
         "db": "tracker",
         "url": "127.0.0.1",

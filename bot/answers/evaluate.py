@@ -3,6 +3,10 @@
 Correct passage first (a covered general question answered from the labelled module and section), correct
 "not covered", personal questions refused (every one), general questions wrongly refused, and the time each
 decision takes.
+
+``--variant`` compares the retrieval weights (bot/answers/retrieve.py: hybrid, tfidf, dense), ``--rules-only``
+leaves the personal classifier out, and ``--half 0|1`` scores one half of a set (every other question of
+each module, and of the personal ones): tune on one half, check on the other.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ import json
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from bot.answers.answerer import ANSWER, NOT_COVERED, PERSONAL, Answerer
+from bot.answers.answerer import ANSWER, DEFAULT_CACHE_DIR, NOT_COVERED, PERSONAL, Answerer
+from bot.answers.retrieve import DEFAULT_VARIANT, VARIANTS
 from bot.content.loader import load_library
 from bot.settings import PROJECT_ROOT
 
@@ -51,11 +57,25 @@ class Score:
         }
 
 
-def score(answerer: Answerer, path: Path) -> Score:
+def _half(items: list[dict[str, Any]], half: int | None, key: str | None) -> list[dict[str, Any]]:
+    """Every other item of each label (the module; one label for personal questions), from ``half``."""
+    if half is None:
+        return items
+    seen: dict[str, int] = {}
+    kept = []
+    for item in items:
+        label = str(item.get(key, "")) if key else ""
+        if seen.get(label, 0) % 2 == half:
+            kept.append(item)
+        seen[label] = seen.get(label, 0) + 1
+    return kept
+
+
+def score(answerer: Answerer, path: Path, half: int | None = None) -> Score:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    result = Score(path.stem)
+    result = Score(path.stem if half is None else f"{path.stem}/{half}")
     library_sections = {(p.module_id, p.title): p.section for p in answerer.index.passages if p.kind == "section"}
-    for item in data.get("general") or []:
+    for item in _half(data.get("general") or [], half, "module"):
         decision = answerer.decide(item["text"])
         result.milliseconds.append(decision.seconds * 1000)
         result.general += 1
@@ -76,7 +96,7 @@ def score(answerer: Answerer, path: Path) -> Score:
                 f"[{item['module']}/{item.get('section', '')}] -> {decision.kind} {found} "
                 f"({decision.score:.2f}): {item['text']}"
             )
-    for item in data.get("personal") or []:
+    for item in _half(data.get("personal") or [], half, None):
         decision = answerer.decide(item["text"])
         result.milliseconds.append(decision.seconds * 1000)
         result.personal += 1
@@ -93,9 +113,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--misses", action="store_true", help="list what went wrong (tuning sets only)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--variant", choices=sorted(VARIANTS), default=DEFAULT_VARIANT, help="retrieval weights")
+    parser.add_argument("--floor", type=float, help="override the variant's floor")
+    parser.add_argument("--rules-only", action="store_true", help="personal questions judged by the rules alone")
+    parser.add_argument("--half", type=int, choices=(0, 1), help="score every other question only")
+    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, help="passage vector cache")
     args = parser.parse_args(argv)
-    answerer = Answerer(load_library(PROJECT_ROOT / "content"))
-    results = [score(answerer, path) for path in (args.sets or sorted(SETS.glob("*.yml")))]
+    answerer = Answerer(
+        load_library(PROJECT_ROOT / "content"),
+        args.floor,
+        cache_dir=args.cache_dir,
+        variant=args.variant,
+        learned_personal=not args.rules_only,
+    )
+    results = [score(answerer, path, args.half) for path in (args.sets or sorted(SETS.glob("*.yml")))]
     if args.json:
         print(json.dumps({r.name: r.figures() for r in results}, indent=2))
         return 0

@@ -1,15 +1,42 @@
 """Telling a personal medical question from a general one: the assistant informs, it never advises.
 
-A personal question asks what the patient should do with their own medicine, what their own reading means,
-or whether they have a condition. It gets the kind refusal for that part, with what the content says in
-general, and the offer to put the question on their list for the care team. The rules are words, not a
-model: a missed personal question must never get a general answer that reads like advice, so they lean
-toward "personal".
+A personal question asks what the patient (or someone they care for) should do, take, stop or change, or
+what their own or their relative's symptoms, readings or results mean. It gets the kind refusal for that
+part, with what the content says in general, and the offer to put the question on their list for the care
+team. Two judges, either of which makes a question personal (a missed personal question must never get a
+general answer that reads like advice):
+
+- rules (`is_personal`): words. Precise, but they miss wordings nobody wrote a rule for: a question about
+  someone else ("can my nan have her sleeping tablet with..."), a symptom told without "my".
+- a classifier (`PersonalClassifier`): logistic regression on the question's sentence embedding and its
+  words (one and two at a time, pronouns kept: "my", "he" and "should" carry the meaning here), trained
+  when the Answerer is built on personal_corpus.yml beside this file: a corpus written for it alone, never
+  from the evaluation sets. Milliseconds to train, deterministic (lbfgs, no sampling).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+# Chosen by cross-validation on the corpus (5 folds, 3 shuffles) and checked on halves of set_1
+# (docs/answers.md): C=10 and 0.7 kept 97.6 % of the corpus's personal questions (with the rules) for 2.6 %
+# of its general ones; a lower threshold refused chatty general questions ("my mum is ... what usually
+# happens at ...") far more often on set_1 than on the corpus.
+C = 10.0
+THRESHOLD = 0.7
+_RELATIVES = (
+    r"(mum|mom|mam|mother|dad|father|husband|wife|partner|son|daughter|child|kid|kids|baby|toddler|boy|girl|"
+    r"nan|nana|gran|granny|grandma|grandmother|grandad|grandpa|grandfather|brother|sister|aunt|uncle|friend)"
+)
 
 _PATTERNS = [
     # Doses and amounts.
@@ -41,9 +68,56 @@ _PATTERNS = [
     # "is it infected", "is it my heart": asking what one's own symptom is.
     r"\bis (it|this|that) (my|infected|serious|cancer|an? \w+ attack)\b",
     r"\bshould i (be worried|worry|see|go|call|get|try)\b",
+    # The same about someone the patient cares for: "can my mum take...", "should she stop...".
+    rf"\b(can|could|should|may|must) (my|our) (\w+ )?{_RELATIVES}'?s? (still )?(take|have|stop|start|use|drink|"
+    r"skip|double|come off|go off|cut)\b",
+    r"\b(can|could|should|may) (he|she|they) (still )?(take|have|stop|start|use|drink|skip|double|come off|go off|"
+    r"cut)\b",
 ]
 PERSONAL = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 
 
 def is_personal(question: str) -> bool:
-    return PERSONAL.search(question.replace("’", "'")) is not None
+    """The rules alone (no model): what `Answerer` adds the classifier to."""
+    return PERSONAL.search(question.replace("\u2019", "'")) is not None
+
+
+def load_corpus() -> tuple[list[str], list[int]]:
+    """The training questions and their labels (1 personal, 0 general), from the package."""
+    text = resources.files("bot.answers").joinpath("personal_corpus.yml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    personal, general = list(data["personal"]), list(data["general"])
+    return personal + general, [1] * len(personal) + [0] * len(general)
+
+
+def _words() -> TfidfVectorizer:
+    # Every word counts, one letter words too ("i"): the stop words other views drop are the signal here.
+    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b", lowercase=True)
+
+
+class PersonalClassifier:
+    """P(personal | question) from the sentence embedding and the words of the question."""
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[int],
+        vectors: npt.NDArray[np.float32],
+        c: float = C,
+        threshold: float = THRESHOLD,
+    ) -> None:
+        self.threshold = threshold
+        self.words = _words()
+        counts = self.words.fit_transform(list(texts))
+        self.model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+        self.model.fit(sp.hstack([sp.csr_matrix(vectors), counts]).tocsr(), np.asarray(labels))
+
+    def probabilities(self, questions: Sequence[str], vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        features = sp.hstack([sp.csr_matrix(vectors), self.words.transform(list(questions))]).tocsr()
+        return np.asarray(self.model.predict_proba(features)[:, 1], dtype=np.float64)
+
+    def probability(self, question: str, vector: npt.NDArray[np.float32]) -> float:
+        return float(self.probabilities([question], vector.reshape(1, -1))[0])
+
+    def is_personal(self, question: str, vector: npt.NDArray[np.float32]) -> bool:
+        return self.probability(question, vector) >= self.threshold

@@ -1,11 +1,21 @@
 """Finding the passage that answers a patient's question, offline and in milliseconds.
 
-Two TF-IDF views of every passage (scikit-learn, already installed for the danger model): words (with the
-forgiving stems of bot/text.py, one and two words at a time) and letters inside words (3 to 5), which
-forgive the typos the word view misses. A question that names a module (its title or one of its aliases:
-"sugar" for diabetes, "puffer" for asthma) leans toward that module's sections. Below a floor, nothing in
-the content answers: the patient is told so, plainly. The weights and the floor were chosen on the tuning
-set (tests/data/answers/set_1.yml) and are measured on a set never tuned on (docs/answers.md).
+Two kinds of evidence, mixed (`Weights`):
+
+- TF-IDF (scikit-learn): words (with the forgiving stems of bot/text.py, one and two words at a time) and
+  letters inside words (3 to 5), which forgive typos. Exact words: strong when the patient uses the
+  lesson's words, blind when they do not.
+- Sentence embeddings (bot/answers/embedding.py, all-MiniLM-L6-v2): the question against each passage as a
+  whole ("Module: heading. text") and against each of its sentences (best sentence), averaged. They find
+  "my puffer" in a section about the rescue inhaler. A question often matches one sentence of a section,
+  which the whole-passage vector dilutes; the best sentence alone over-rewards one lucky sentence: the mean
+  of the two measured best (docs/answers.md).
+
+On top: a bonus when the question names a module (title or alias), a bonus when what the question asks for
+matches the kind of heading, and a floor below which nothing answers: the patient is told so, plainly. A
+glossary entry (a definition) answers only a question about that word that asks what it is, never "what
+causes" or "how do you treat" it. The weights and the floor were chosen on halves of the tuning set
+(tests/data/answers/set_1.yml) and are measured on a set never tuned on (docs/answers.md).
 """
 
 from __future__ import annotations
@@ -15,16 +25,40 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.answers.passages import Passage
 from bot.text import STOPWORDS, coverage, stem, words
 
+# Inside the TF-IDF evidence: words against letters.
 WORD_WEIGHT = 0.7
 CHAR_WEIGHT = 0.3
-MODULE_BONUS = 0.2
-KIND_BONUS = 0.1
-FLOOR = 0.3
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the evidence is mixed: ``tfidf`` and ``dense`` weigh the two similarities (cosines, 0 to 1), the
+    bonuses are added when they apply, and ``floor`` is the least total score that answers."""
+
+    tfidf: float
+    dense: float
+    module_bonus: float
+    kind_bonus: float
+    floor: float
+
+
+# The variants compared in docs/answers.md (`python -m bot.answers.evaluate --variant ...`). "tfidf" is the
+# earlier tuned system. "hybrid" was chosen on halves of set_1 (tune on one, check on the other, both ways):
+# the best setting tuned on either half, and the best worst half; the floor is the middle of the 0.50-0.52
+# plateau. The TF-IDF share is small but not nothing: it keeps exact rare words (drug names) in play.
+VARIANTS = {
+    "tfidf": Weights(tfidf=1.0, dense=0.0, module_bonus=0.2, kind_bonus=0.1, floor=0.3),
+    "dense": Weights(tfidf=0.0, dense=1.0, module_bonus=0.1, kind_bonus=0.05, floor=0.54),
+    "hybrid": Weights(tfidf=0.1, dense=0.9, module_bonus=0.1, kind_bonus=0.05, floor=0.51),
+}
+DEFAULT_VARIANT = "hybrid"
+FLOOR = VARIANTS[DEFAULT_VARIANT].floor
 
 # What a question asks for, and the headings that answer that kind of question. Lesson headings follow the
 # writing guide's few patterns ("Common signs", "What to do right away", "Steps that help"), so a question
@@ -72,6 +106,14 @@ def heading_kinds(heading: str) -> set[str]:
     return {kind for kind, (_, answers) in _KIND_PATTERNS.items() if answers.search(heading)}
 
 
+# A question asking for more than what a word means: a definition does not answer it ("what causes kidney
+# stones" is not answered by "a hard lump that forms in a kidney").
+NOT_A_DEFINITION = re.compile(
+    r"\b(caus\w*|why|treat\w*|cure\w*|prevent\w*|get rid|help\w*|signs?|symptoms?|risks?|how (long|often|do|does|"
+    r"can|to|is|are)|when|should|safe|spread\w*|contagious|stop\w*|lower\w*|reduce\w*)\b",
+    re.IGNORECASE,
+)
+
 QUESTION_WORDS = frozenset(
     {
         "does",
@@ -108,8 +150,54 @@ class Found:
     seconds: float
 
 
+def passage_view(passage: Passage) -> str:
+    """The text a passage is embedded as: where it sits (module and heading) and what it says; a glossary
+    entry with its other names ("hypo" for hypoglycemia), which patients use more than the term."""
+    if passage.kind == "section":
+        return f"{passage.module_title}: {passage.title}. {passage.text}"
+    return f"{passage.keys}: {passage.text}"
+
+
+def sentence_views(passages: list[Passage]) -> tuple[list[str], list[int]]:
+    """Each section's sentences and list items, each with its module and heading, and the passage each
+    belongs to. A glossary entry is one short definition: its whole view is its only sentence."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for index, passage in enumerate(passages):
+        if passage.kind != "section":
+            continue
+        for part in re.split(r"(?<=[.!?])\s+|\n+", passage.text):
+            part = part.strip(" -*\t")
+            if len(part.split()) >= 2:
+                texts.append(f"{passage.module_title}: {passage.title}. {part}")
+                owners.append(index)
+    return texts, owners
+
+
+@dataclass(frozen=True)
+class DenseViews:
+    """Unit vectors of every passage (`passage_view`) and of its sentences (`sentence_views`)."""
+
+    passages: npt.NDArray[np.float32]
+    sentences: npt.NDArray[np.float32]
+    owners: npt.NDArray[np.int64]
+
+    def scores(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        whole = self.passages @ question
+        best = whole.copy()  # a passage without sentences (a glossary entry) is its own best sentence
+        if len(self.owners):
+            sentence = self.sentences @ question
+            best[np.unique(self.owners)] = -1.0
+            np.maximum.at(best, self.owners, sentence)
+        return ((whole + best) / 2.0).astype(np.float64)
+
+
 class Index:
-    def __init__(self, found: list[Passage]) -> None:
+    def __init__(self, found: list[Passage], dense: DenseViews | None = None, weights: Weights | None = None) -> None:
+        self.weights = weights or VARIANTS[DEFAULT_VARIANT if dense is not None else "tfidf"]
+        if self.weights.dense and dense is None:
+            raise ValueError("these weights need the passages' sentence vectors")
+        self.dense = dense
         self.passages = found
         documents = [f"{p.keys} {p.keys} {p.text}" for p in found]
         self.word = TfidfVectorizer(analyzer=_analyse, sublinear_tf=True)
@@ -128,41 +216,58 @@ class Index:
             module for module, names in self.module_names.items() if any(coverage(name, query) == 1.0 for name in names)
         }
 
-    def scores(self, question: str) -> np.ndarray:
-        word = (self.word_matrix @ self.word.transform([question]).T).toarray().ravel()
-        char = (self.char_matrix @ self.char.transform([question]).T).toarray().ravel()
-        combined = WORD_WEIGHT * word + CHAR_WEIGHT * char
+    def scores(self, question: str, vector: npt.NDArray[np.float32] | None = None) -> npt.NDArray[np.float64]:
+        """Every passage's score for ``question``; ``vector`` is the question's sentence embedding (needed when
+        the weights use it)."""
+        w = self.weights
+        combined = np.zeros(len(self.passages))
+        if w.tfidf:
+            word = (self.word_matrix @ self.word.transform([question]).T).toarray().ravel()
+            char = (self.char_matrix @ self.char.transform([question]).T).toarray().ravel()
+            combined += w.tfidf * (WORD_WEIGHT * word + CHAR_WEIGHT * char)
+        if w.dense:
+            if vector is None or self.dense is None:
+                raise ValueError("these weights need the question's sentence vector")
+            combined += w.dense * self.dense.scores(vector)
         asked = words(question)
         named = self._named_modules(asked)
         if named:
-            combined = combined + MODULE_BONUS * np.array([p.module_id in named for p in self.passages])
+            combined = combined + w.module_bonus * np.array([p.module_id in named for p in self.passages])
         kinds = question_kinds(question)
         if kinds:
-            combined = combined + KIND_BONUS * np.array([bool(kinds & k) for k in self.heading_kinds])
-        # A definition answers only a question that is about that word and little else ("what is a hypo").
+            combined = combined + w.kind_bonus * np.array([bool(kinds & k) for k in self.heading_kinds])
+        # A definition answers only a question that is about that word and little else ("what is a hypo"),
+        # and that asks what it is.
         about = [w for w in asked if w not in QUESTION_WORDS]
         present = set(about)
+        definition = NOT_A_DEFINITION.search(question) is None
         eligible = np.array(
             [
-                p.kind != "glossary" or (bool(present & set(names)) and coverage(about, names) >= 0.6)
+                p.kind != "glossary" or (definition and bool(present & set(names)) and coverage(about, names) >= 0.6)
                 for p, names in zip(self.passages, self.glossary_names, strict=True)
             ]
         )
         return np.where(eligible, combined, 0.0)
 
-    def best(self, question: str, floor: float = FLOOR) -> Found:
+    def best(self, question: str, floor: float | None = None, vector: npt.NDArray[np.float32] | None = None) -> Found:
         started = time.perf_counter()
+        floor = self.weights.floor if floor is None else floor
         if not any(w not in STOPWORDS for w in (stem(t) for t in question.lower().split())) or not self.passages:
             return Found(None, 0.0, time.perf_counter() - started)
-        scores = self.scores(question)
+        scores = self.scores(question, vector)
         top = int(np.argmax(scores))
         score = float(scores[top])
         passage = self.passages[top] if score >= floor else None
         return Found(passage, score, time.perf_counter() - started)
 
 
-def build_index(found: list[Passage], module_names: dict[str, list[str]]) -> Index:
-    index = Index(found)
+def build_index(
+    found: list[Passage],
+    module_names: dict[str, list[str]],
+    dense: DenseViews | None = None,
+    weights: Weights | None = None,
+) -> Index:
+    index = Index(found, dense, weights)
     for module_id, names in module_names.items():
         index.add_module_names(module_id, names)
     return index

@@ -130,6 +130,7 @@ TOO_LONG = "too_long"
 EMPTY = "empty"
 TOO_FAST = "too_fast"
 COMMAND = "command"
+TROUBLE = "trouble"  # the message was not handled (a database or Redis was down): nothing of it was kept
 
 
 def check_text(raw: object, max_chars: int) -> Verdict:
@@ -176,6 +177,10 @@ REPLIES = {
     EMPTY: "I did not get any words. Please type your message again.",
     COMMAND: (
         "I can't take that command. Please tell me in words what you need. "
+        "If someone is in danger, call {emergency_number} now."
+    ),
+    TROUBLE: (
+        "Sorry, something went wrong on my side and I could not read that. Please send it again in a minute. "
         "If someone is in danger, call {emergency_number} now."
     ),
     TOO_FAST: (

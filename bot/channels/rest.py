@@ -28,7 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import Gate, valid_sender
+from bot.channels.guard import TROUBLE, Gate, valid_sender
 from bot.channels.socketio import conversation_events, offered_payloads
 from bot.credentials import same_secret
 
@@ -119,7 +119,12 @@ class IntegrationRestInput(RestInput):
             except asyncio.CancelledError:
                 logger.warning("A REST message was cancelled before the assistant answered.")
             except Exception as exc:
+                # A store that is down (bot/rasa_launch.py lets the error through rather than answer from an
+                # empty memory): the patient is told to send it again, and the integration gets a 503 to retry.
+                # Anything already said (an emergency's guidance) is still given.
                 logger.error("A REST message failed: %s", type(exc).__name__)
+                trouble = {"recipient_id": sender, "text": self.gate.reply(TROUBLE)}
+                return response.json([*collector.messages, trouble], status=503)
             return response.json(collector.messages)
 
         return webhook

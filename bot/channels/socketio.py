@@ -25,13 +25,14 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import rasa.core.channels.socketio as rasa_socketio
+import socketio
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import Gate
+from bot.channels.guard import TROUBLE, Gate
 from bot.channels.marks import STAFF_NAME_KEY, START_OVER_KEY
 from bot.channels.sessions import new_session, session_of
 
@@ -135,6 +136,7 @@ class ClinicSocketIOInput(rasa_socketio.SocketIOInput):
         settings = Settings.from_env()
         channel.allowed_origins = [str(o).rstrip("/") for o in credentials.get("allowed_origins") or []]
         channel.key = session_key(settings)
+        channel.redis_url = settings.lock_store_url
         channel.gate = Gate(
             settings.max_message_chars,
             settings.sender_messages_per_minute,
@@ -146,6 +148,7 @@ class ClinicSocketIOInput(rasa_socketio.SocketIOInput):
     allowed_origins: list[str]
     key: bytes
     gate: Gate
+    redis_url: str = ""
 
     def get_output_channel(self) -> ClinicSocketIOOutput | None:
         return ClinicSocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
@@ -156,6 +159,11 @@ class ClinicSocketIOInput(rasa_socketio.SocketIOInput):
             cors_allowed_origins=self.allowed_origins,
             max_http_buffer_size=MAX_PACKET_BYTES,
             json=BoundedJson,
+            # Several Rasa servers: a staff reply or a reminder handled by one server reaches the widget that
+            # is connected to another, through Redis (python-socketio's own manager).
+            client_manager=(
+                socketio.AsyncRedisManager(self.redis_url, channel="plainhealth-socketio") if self.redis_url else None
+            ),
         )
         webhook = rasa_socketio.SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
@@ -228,7 +236,11 @@ class ClinicSocketIOInput(rasa_socketio.SocketIOInput):
             if verdict.text is None:
                 await output.send_text_message(session, self.gate.reply(verdict.refusal))
                 return
-            await on_new_message(UserMessage(verdict.text, output, session, input_channel=self.name()))
+            try:
+                await on_new_message(UserMessage(verdict.text, output, session, input_channel=self.name()))
+            except Exception as exc:  # a store that is down: say so kindly, the patient sends it again
+                logger.error("A widget message failed: %s", type(exc).__name__)
+                await output.send_text_message(session, self.gate.reply(TROUBLE))
 
         return webhook
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.state_files import ensure_private_database, ensure_private_dir
 
@@ -33,7 +34,12 @@ def make_engine(url: str) -> Engine:
             if not database.parent.exists():
                 ensure_private_dir(database.parent)
             ensure_private_database(database)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
+        # A pool of open connections: SQLAlchemy 1.4 would open (and set up) a new one for every session. (An
+        # in-memory database keeps SQLAlchemy's one connection: each new one would be a new, empty database.)
+        pooled: dict[str, Any] = (
+            {"poolclass": QueuePool, "pool_size": 4} if parsed.database not in (None, "", ":memory:") else {}
+        )
+        engine = create_engine(url, future=True, connect_args={"check_same_thread": False}, **pooled)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)
