@@ -33,6 +33,16 @@ FORM_ESCAPES = frozenset(
         "define_term",
         "show_questions",
         "question_prompts",
+        # The list of questions: "add a question: can I still drive?" typed while the form waits for the day
+        # was read as a day that could not be understood, and the question was lost.
+        "add_question",
+        "remove_question",
+        "move_question",
+        "clear_questions",
+        "print_questions",
+        "ask_privacy",
+        "forget_me",
+        "give_feedback",
     }
 )
 # The appointment_date slot holds a day (ISO), NO_DATE, or UNREAD + the reason it could not be read.

@@ -9,8 +9,10 @@ Two parts:
 2. **Capacity**: patients arrive at random (a Poisson process, independent of how fast the servers answer:
    open loop) at a rising rate. Each goes through one real flow (a lesson with its buttons, a visit with its
    checklist and questions, questions answered from the content, a hand-off), pausing 1 to 3 s between
-   messages like a quick typist. Per rate: messages per second achieved, p50/p95/p99 latency, errors (no
-   answer, or not a 200), and memory; then the highest rate whose p95 stays under 300 ms. Profiles:
+   messages like a quick typist (each server first gets every flow once, unmeasured: a server in service is
+   warm). Per rate: messages answered per second (from the first message to the last answer, so the ramp
+   down at the end counts: a little under the offered rate), p50/p95/p99 latency, errors (no answer, or not
+   a 200), and memory; then the highest rate whose p95 stays under 300 ms. Profiles:
    ``default`` (SQLite, one Rasa server), ``production-1`` (PostgreSQL and Redis, one node) and
    ``production-2`` (two nodes; messages alternate between them as a load balancer without stickiness would
    send them, the hardest case for the shared stores).
@@ -71,8 +73,8 @@ FLOWS: dict[str, list[str]] = {
     ],
     "questions": [
         "/privacy_ok",
-        "what foods raise cholesterol",
-        "why do i have to fast before a blood test",
+        "how does an inhaler work",
+        "what do the two blood pressure numbers mean",
         "is my 150/95 high",
         "add a question: can I still drive?",
         "show my questions",
@@ -150,7 +152,13 @@ class Step:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     sent: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # from the first message sent to the last answer
+    first: float = 0.0
+    last: float = 0.0
+
+    @property
+    def achieved(self) -> float:
+        return len(self.latencies) / (self.last - self.first) if self.last > self.first else 0.0
 
 
 async def patient(
@@ -160,6 +168,7 @@ async def patient(
     for n, text in enumerate(flow):
         url = urls[n % len(urls)]  # several nodes: each message to the next one, as a load balancer would
         started = time.perf_counter()
+        step.first = step.first or started
         step.sent += 1
         try:
             async with http.post(
@@ -170,7 +179,8 @@ async def patient(
                     step.errors += 1
         except (TimeoutError, aiohttp.ClientError, ValueError):
             step.errors += 1
-        step.latencies.append((time.perf_counter() - started) * 1000)
+        step.last = time.perf_counter()
+        step.latencies.append((step.last - started) * 1000)
         await asyncio.sleep(rng.uniform(1.0, 3.0))
 
 
@@ -196,20 +206,25 @@ async def run_rate(urls: list[str], token: str, rate: float, seconds: float, see
             flow = rng.choice(flows)
             tasks.append(asyncio.create_task(patient(http, urls, token, flow, step, random.Random(rng.random()))))
         await asyncio.gather(*tasks)
-        step.seconds = time.perf_counter() - started
+        step.seconds = step.last - step.first
     return step
 
 
 def capacity(nodes: list[Node], rates: list[float], seconds: float) -> list[Step]:
     urls = [f"{node.settings.rasa_url}/webhooks/rest/webhook" for node in nodes]
     token = rest_token(nodes[0].settings)
+    for url in urls:  # each flow once per server, not measured: a server in service is warm
+        for flow in FLOWS.values():
+            sender = f"warm-{uuid.uuid4().hex[:12]}"
+            for text in flow:
+                _post(url, {"sender": sender, "message": text}, {"Authorization": f"Bearer {token}"})
     steps = []
     for n, rate in enumerate(rates):
         step = asyncio.run(run_rate(urls, token, rate, seconds, seed=n))
         steps.append(step)
         p95 = percentile(step.latencies, 95) if step.latencies else 0.0
         print(
-            f"    {rate:5.1f} offered  {step.sent / step.seconds:6.1f} msg/s  p50 "
+            f"    {rate:5.1f} offered  {step.achieved:6.1f} msg/s  p50 "
             f"{statistics.median(step.latencies):6.0f}  p95 {p95:6.0f}  p99 {percentile(step.latencies, 99):6.0f} ms"
             f"  errors {step.errors}",
             flush=True,
@@ -226,8 +241,8 @@ def memory(nodes: list[Node]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profiles", nargs="*", default=["default", "production-1", "production-2"])
-    parser.add_argument("--rates", nargs="*", type=float, default=[2, 4, 8, 12, 16, 24], help="messages/s offered")
-    parser.add_argument("--seconds", type=float, default=30, help="how long patients arrive at each rate")
+    parser.add_argument("--rates", nargs="*", type=float, default=[5, 10, 20, 30, 40, 50], help="messages/s offered")
+    parser.add_argument("--seconds", type=float, default=45, help="how long patients arrive at each rate")
     parser.add_argument("--skip-saturation", action="store_true")
     args = parser.parse_args()
 
@@ -271,7 +286,7 @@ def main() -> int:
     for profile, (steps, _) in tables.items():
         for step in steps:
             print(
-                f"  | {profile} | {step.offered:.0f} | {step.sent / step.seconds:.1f} | "
+                f"  | {profile} | {step.offered:.0f} | {step.achieved:.1f} | "
                 f"{statistics.median(step.latencies):.0f} | {percentile(step.latencies, 95):.0f} | "
                 f"{percentile(step.latencies, 99):.0f} | {step.errors} |"
             )

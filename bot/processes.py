@@ -127,7 +127,7 @@ def action_server(settings: Settings) -> ManagedProcess:
         command=[
             sys.executable,
             "-m",
-            "rasa_sdk",
+            "bot.action_launch",  # rasa_sdk, with the answer index built first
             "--actions",
             "actions",
             "--port",

@@ -33,8 +33,9 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 logger = logging.getLogger(__name__)
 
 SENDER_TIMESTAMP_INDEX = "events_sender_id_timestamp"
-# Trackers whose stored length this process knows (most recent last); bounded, so memory stays flat.
-MAX_REMEMBERED = 20_000
+# Conversations kept decoded in memory (most recent last): bounded, so memory stays flat. A conversation that
+# fell out is read from the database, as before.
+MAX_REMEMBERED = 2_000
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

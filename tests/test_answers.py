@@ -142,9 +142,10 @@ def test_feelings_come_first() -> None:
 @pytest.mark.parametrize(
     ("name", "floor"),
     [
-        ("set_1", {"passage_first": 80, "personal_refused": 100, "not_covered_right": 84, "general_refused": 5}),
-        # Measure only: these floors follow its figures, nothing was tuned on it (docs/answers.md).
-        ("set_2", {"passage_first": 60, "personal_refused": 100, "not_covered_right": 88, "general_refused": 12}),
+        ("set_1", {"passage_first": 85, "personal_refused": 100, "not_covered_right": 84, "general_refused": 5}),
+        # Measure only: these floors follow their figures, nothing was tuned on them (docs/answers.md).
+        ("set_2", {"passage_first": 70, "personal_refused": 100, "not_covered_right": 88, "general_refused": 12}),
+        ("set_3", {"passage_first": 70, "personal_refused": 100, "not_covered_right": 92, "general_refused": 4}),
     ],
 )
 def test_the_measured_figures_do_not_fall(answerer: Answerer, name: str, floor: dict[str, float]) -> None:

@@ -242,7 +242,7 @@ def test_a_simpler_subsection_is_the_sections_plainer_version_not_its_text(tmp_p
             "### Tips\nRest.\n",
             40,
             "the heading '### Tips', which the assistant does not know",
-            "The only heading allowed inside a section is '### Simpler'",
+            "The only headings allowed inside a section are '### Simpler'",
         ),
         ("#### Simpler\nRest.\n", 40, "the heading '#### Simpler'", "write the heading exactly as '### Simpler'"),
         (
@@ -277,3 +277,23 @@ def test_a_plainer_version_longer_than_its_section_is_a_warning(tmp_path: Path) 
     library = load(tmp_path, {"sore-throat": with_simpler("### Simpler\n" + "Rest and drink. " * 7 + "\n")})
     [problem] = only_problem(library, "sore-throat.md")
     assert problem.severity == "warning" and problem.line == 40 and "not shorter than the section" in problem.message
+
+
+def test_questions_a_section_answers_are_kept_apart_from_its_text_and_plainer_version(tmp_path: Path) -> None:
+    subsection = (
+        "### Simpler\nRest.\nDrink warm drinks and water.\n"
+        "### Questions\n- what helps a sore throat?\n- can i drink warm stuff?\n- what helps a sore throat?\n"
+    )
+    library = load(tmp_path, {"sore-throat": with_simpler(subsection)})
+    section = library.modules["sore-throat"].sections[1]
+    assert section.questions == ("what helps a sore throat?", "can i drink warm stuff?")  # the repeat left out
+    assert section.simpler == "Rest.\nDrink warm drinks and water."
+    assert section.text.endswith("Suck on ice chips if they help.") and "?" not in section.text
+    assert only_problem(library, "sore-throat.md") == []
+
+
+def test_a_question_line_that_is_not_a_list_item_is_reported_with_its_line(tmp_path: Path) -> None:
+    library = load(tmp_path, {"sore-throat": with_simpler("### Questions\n- what helps?\nwhy does it hurt?\n")})
+    [problem] = only_problem(library, "sore-throat.md")
+    assert problem.line == 42 and "not a list item" in problem.message and "starting with '- '" in problem.fix
+    assert library.modules["sore-throat"].sections[1].questions == ("what helps?",)

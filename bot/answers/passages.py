@@ -24,6 +24,8 @@ class Passage:
     text: str
     # Words the passage is found by besides its text: the module's title and aliases, the heading, a term.
     keys: str
+    # The questions an educator wrote that this section answers (`### Questions`), in patients' words.
+    questions: tuple[str, ...] = ()
 
 
 def passages(library: Library) -> list[Passage]:
@@ -41,6 +43,7 @@ def passages(library: Library) -> list[Passage]:
                     section.title,
                     profile.fill(section.text.strip()),
                     f"{names} {section.title}",
+                    section.questions,
                 )
             )
     if library.glossary is not None:

@@ -159,8 +159,9 @@ def passage_view(passage: Passage) -> str:
 
 
 def sentence_views(passages: list[Passage]) -> tuple[list[str], list[int]]:
-    """Each section's sentences and list items, each with its module and heading, and the passage each
-    belongs to. A glossary entry is one short definition: its whole view is its only sentence."""
+    """Each section's sentences and list items, each with its module and heading, and the questions its
+    educator wrote that it answers (as patients ask them, so as they are), and the passage each belongs to. A
+    glossary entry is one short definition: its whole view is its only sentence."""
     texts: list[str] = []
     owners: list[int] = []
     for index, passage in enumerate(passages):
@@ -171,6 +172,9 @@ def sentence_views(passages: list[Passage]) -> tuple[list[str], list[int]]:
             if len(part.split()) >= 2:
                 texts.append(f"{passage.module_title}: {passage.title}. {part}")
                 owners.append(index)
+        for question in passage.questions:
+            texts.append(question)
+            owners.append(index)
     return texts, owners
 
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from bot.content.fields import FieldReader
-from bot.content.markdown import SIMPLER, Block, HeaderError, sections, split_front_matter
+from bot.content.markdown import QUESTIONS, SIMPLER, Block, HeaderError, sections, split_front_matter
 from bot.content.models import (
     APPOINTMENT_TYPES,
     PLACEHOLDERS,
@@ -306,7 +306,8 @@ def _load_module(path: Path, rel: str, today: dt.date | None) -> tuple[Module | 
                     field="sections",
                 )
             )
-        module_sections.append(Section(block.title, block.text, block.line, simpler, simpler_line))
+        questions = _questions(rel, block, problems)
+        module_sections.append(Section(block.title, block.text, block.line, simpler, simpler_line, questions))
     if not module_sections:
         problems.append(
             ContentProblem(
@@ -349,6 +350,52 @@ def _load_module(path: Path, rel: str, today: dt.date | None) -> tuple[Module | 
     ), problems
 
 
+QUESTION_MAX_WORDS = 30
+
+
+def _questions(rel: str, block: Block, problems: list[ContentProblem]) -> tuple[str, ...]:
+    """The section's `### Questions`: one question a line, each starting with "- ". Patients never see them;
+    a line that is not a list item, or is far too long to be one question, is reported and left out."""
+    found: list[str] = []
+    for sub in block.subsections:
+        if not sub.is_questions:
+            continue
+        for offset, raw in enumerate(sub.text.splitlines(), start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            if not line.startswith(("- ", "* ")):
+                problems.append(
+                    ContentProblem(
+                        rel,
+                        sub.line + offset,
+                        "format",
+                        f"A line under '### {QUESTIONS}' of the section '{block.title}' is not a list item.",
+                        "Write one question a line, starting with '- ', like '- what is asthma?'.",
+                        field="sections",
+                        text=line[:80],
+                    )
+                )
+                continue
+            question = line[2:].strip()
+            if len(question.split()) > QUESTION_MAX_WORDS:
+                problems.append(
+                    ContentProblem(
+                        rel,
+                        sub.line + offset,
+                        "format",
+                        f"A question of the section '{block.title}' has more than {QUESTION_MAX_WORDS} words.",
+                        "Write it the way a patient would type it: one short question.",
+                        field="sections",
+                        text=question[:80],
+                    )
+                )
+                continue
+            if question and question not in found:
+                found.append(question)
+    return tuple(found)
+
+
 def _simpler(rel: str, block: Block, problems: list[ContentProblem]) -> tuple[str, int]:
     """The section's plainer version (its `### Simpler` text) and the line of its heading, or ("", 0).
 
@@ -359,6 +406,8 @@ def _simpler(rel: str, block: Block, problems: list[ContentProblem]) -> tuple[st
     seen = 0
     for sub in block.subsections:
         heading = f"{'#' * sub.level} {sub.title}".strip()
+        if sub.is_questions:
+            continue  # read by _questions
         if not sub.is_simpler:
             looks_simpler = sub.title.strip().rstrip(":. ").lower() == SIMPLER.lower()
             problems.append(
@@ -370,9 +419,9 @@ def _simpler(rel: str, block: Block, problems: list[ContentProblem]) -> tuple[st
                     "its text is left out of the lesson.",
                     f"For the plainer version, write the heading exactly as '### {SIMPLER}'."
                     if looks_simpler
-                    else f"The only heading allowed inside a section is '### {SIMPLER}' (its plainer version, at the "
-                    "end). Make this part its own section with a '## ' heading, or remove the heading line and "
-                    "keep the text in the section.",
+                    else f"The only headings allowed inside a section are '### {SIMPLER}' (its plainer version) and "
+                    f"'### {QUESTIONS}' (questions it answers), at the end. Make this part its own section with a "
+                    "'## ' heading, or remove the heading line and keep the text in the section.",
                     field="sections",
                     text=heading,
                 )

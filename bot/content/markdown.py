@@ -53,6 +53,7 @@ def split_front_matter(text: str) -> Split:
 # slightly mistyped `###Simpler` is still taken out of the lesson text instead of being shown to patients.
 _SUBHEADING = re.compile(r"^\s{0,3}(#{3,6})\s*(.*?)\s*#*\s*$")
 SIMPLER = "Simpler"
+QUESTIONS = "Questions"
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,11 @@ class Subsection:
     def is_simpler(self) -> bool:
         """Whether this is the plainer version (`### Simpler`); case and a trailing colon are forgiven."""
         return self.level == 3 and self.title.strip().rstrip(":. ").strip().lower() == SIMPLER.lower()
+
+    @property
+    def is_questions(self) -> bool:
+        """Whether this lists the questions the section answers (`### Questions`), in patients' words."""
+        return self.level == 3 and self.title.strip().rstrip(":. ").strip().lower() == QUESTIONS.lower()
 
 
 @dataclass(frozen=True)

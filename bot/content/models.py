@@ -43,6 +43,9 @@ class Section:
     line: int
     simpler: str = ""
     simpler_line: int = 0
+    # Questions this section answers, in patients' own words (`### Questions`): never shown, used only to
+    # find the section for a patient's question (bot/answers/).
+    questions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
