@@ -41,7 +41,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_servers import percentile, rss_mb
+from bench.bench_servers import MESSAGES, percentile, rss_mb
 from bot.credentials import rest_token
 from bot.local_services import Backing, Node, ServiceUnavailable, start_nodes
 from bot.rasa_api import api_url
@@ -86,16 +86,7 @@ FLOWS: dict[str, list[str]] = {
         "thank you",
     ],
 }
-SATURATION_MESSAGES = [
-    "hello",
-    "what can you do",
-    "tell me about asthma",
-    "what does hypertension mean",
-    "what should i ask my doctor",
-    "are you a bot",
-    "thanks",
-    "bye",
-]
+SATURATION_MESSAGES = MESSAGES  # bench_servers' mix: the same kinds of message as `make bench`
 P95_GOAL_MS = 300.0
 
 

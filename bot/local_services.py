@@ -177,11 +177,6 @@ class Postgres:
         _stop(self.process)
         self.process = None
 
-    def restart(self, down_seconds: float = 0.0) -> None:
-        self.stop()
-        time.sleep(down_seconds)
-        self.start()
-
     def remove(self) -> None:
         self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -229,11 +224,6 @@ class Redis:
     def stop(self) -> None:
         _stop(self.process)
         self.process = None
-
-    def restart(self, down_seconds: float = 0.0) -> None:
-        self.stop()
-        time.sleep(down_seconds)
-        self.start()
 
     @property
     def url(self) -> str:
