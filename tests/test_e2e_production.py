@@ -198,3 +198,40 @@ def test_one_rasa_server_killed_the_other_carries_the_conversation_on(nodes: lis
     )
     b.start_rasa()  # and it comes back into the same conversation
     assert part_number(b.send("next", sender)) == 4
+
+
+def test_a_widget_on_one_server_gets_a_message_made_on_the_other(nodes: list[Node]) -> None:
+    """A staff reply or a reminder goes through the balancer to any Rasa server; the patient's socket is on
+    one of them. Redis carries it across (python-socketio's Redis manager)."""
+    import asyncio
+    import json
+    import urllib.request
+
+    from test_e2e_security import Widget
+
+    from bot.rasa_api import api_url
+
+    a, b = nodes
+
+    async def scenario() -> list[str]:
+        widget = Widget(a)
+        token = await widget.open()
+        await widget.say("hello")
+        await widget.until("")
+        await asyncio.sleep(1.0)
+        widget.received.clear()
+        session = token.split(".")[0]
+        request = urllib.request.Request(
+            api_url(b.settings, f"/conversations/{session}/trigger_intent", output_channel="latest"),
+            data=json.dumps({"name": "help"}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200
+        arrived = await widget.until("", seconds=15)
+        await widget.close()
+        return arrived
+
+    arrived = asyncio.run(scenario())
+    assert arrived and any(text for text in arrived), arrived
