@@ -136,6 +136,117 @@ def _validate_action_results_once_compiled() -> None:
     RemoteAction._validate_action_result = validate
 
 
+def _match_rules_on_their_own_length() -> None:
+    """RulePolicy compares each rule with every state of the session, newest first, twice a prediction. A state
+    further back than a rule is long cannot rule that rule out (``_is_rule_applicable``), so only the longest
+    rule's length of states can change the answer: the same rules match when only those are compared, and the
+    cost no longer grows with the conversation (docs/scaling.md)."""
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    original = RulePolicy._get_possible_keys
+    longest: dict[int, int] = {}  # id of a lookup table -> its longest rule, in states
+
+    def get_possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[Any]) -> Any:
+        known = longest.get(id(lookup))
+        if known is None:
+            known = max((len(self._rule_key_to_state(key)) for key in lookup), default=0)
+            longest[id(lookup)] = known
+        return original(self, lookup, states[len(states) - known :] if known < len(states) else states)
+
+    RulePolicy._get_possible_keys = get_possible_keys
+
+
+# Under the action server's own keep-alive (Sanic: 5 s), so a connection it is closing is not used again.
+KEEP_ALIVE_SECONDS = 2.0
+
+
+def _keep_action_server_connections_open() -> None:
+    """Rasa opens a new HTTP session, and so a new connection, for every call to the action server, and
+    encodes the whole conversation with the standard json module. Here each endpoint keeps one session (its
+    connections kept open for KEEP_ALIVE_SECONDS), and the body is encoded by ujson. Otherwise the request is
+    Rasa's: the same headers, authentication, parameters, timeout and errors."""
+    import asyncio
+    import json
+    import ssl
+
+    import aiohttp
+    import ujson
+    from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
+
+    def encode(body: Any) -> str:
+        try:
+            return str(ujson.dumps(body, ensure_ascii=False, escape_forward_slashes=False))
+        except (OverflowError, TypeError, ValueError):
+            return json.dumps(body)  # what ujson refuses (NaN), as Rasa encoded it
+
+    def kept_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        kept = endpoint.__dict__.get("_kept_session")
+        if kept is not None and kept[0] is loop and not kept[1].closed:
+            return kept[1]
+        auth = None
+        if endpoint.basic_auth:
+            auth = aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"])
+        sslcontext = ssl.create_default_context(cafile=endpoint.cafile) if endpoint.cafile else None
+        session = aiohttp.ClientSession(
+            headers=endpoint.headers,
+            auth=auth,
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS, ssl=sslcontext or True),
+            json_serialize=encode,
+        )
+        endpoint.__dict__["_kept_session"] = (loop, session)
+        return session
+
+    async def request(
+        self: EndpointConfig,
+        method: str = "post",
+        subpath: str | None = None,
+        content_type: str | None = "application/json",
+        compress: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        headers = {"Content-Type": content_type} if content_type else {}
+        headers.update(kwargs.pop("headers", None) or {})
+        headers.update(self.headers or {})
+        timeout = kwargs.pop("timeout", None)
+        if timeout is not None and not isinstance(timeout, aiohttp.ClientTimeout):
+            timeout = aiohttp.ClientTimeout(total=timeout)
+        session = kept_session(self)
+        async with session.request(
+            method,
+            concat_url(self.url, subpath),
+            headers=headers,
+            params=self.combine_parameters(kwargs),
+            compress=compress,
+            timeout=timeout,
+            **kwargs,
+        ) as response:
+            if response.status >= 400:
+                raise ClientResponseError(response.status, response.reason, await response.content.read())
+            try:
+                return await response.json()
+            except aiohttp.ContentTypeError:
+                return None
+
+    EndpointConfig.request = request
+
+
+def _domain_emptiness_once() -> None:
+    """Rasa asks whether the domain is empty for every message, by building an empty domain and comparing
+    both as dictionaries. A loaded domain does not change: the answer is kept."""
+    from rasa.shared.core.domain import Domain
+
+    original = Domain.is_empty
+
+    def is_empty(self: Domain) -> bool:
+        known = self.__dict__.get("_known_empty")
+        if known is None:
+            known = self.__dict__["_known_empty"] = original(self)
+        return bool(known)
+
+    Domain.is_empty = is_empty
+
+
 def with_auth_token(argv: list[str], token: str) -> list[str]:
     """``--auth-token=<token>`` in one piece: a random token may start with "-", which argparse would read as
     another option (the server then refused to start, one time in 64)."""
@@ -157,6 +268,9 @@ def main(argv: list[str]) -> None:
     _shorter_lock_waits()
     _strict_tracker_store()
     _validate_action_results_once_compiled()
+    _match_rules_on_their_own_length()
+    _keep_action_server_connections_open()
+    _domain_emptiness_once()
     if argv and argv[0] == "run" and "--enable-api" in argv:
         from bot.credentials import api_token
         from bot.settings import Settings

@@ -74,6 +74,8 @@ class PlainhealthTrackerStore(SQLTrackerStore):
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._known: OrderedDict[str, Known] = OrderedDict()
+        events = self.SQLEvent.__table__
+        self._newest_id = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sa.bindparam("sender_id"))
         self.ensure_index()
 
     def ensure_index(self) -> None:
@@ -89,8 +91,8 @@ class PlainhealthTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session, from this process's copy when no server has written to it since (one small
         query on the sender's index), else from the database as Rasa reads it."""
-        with self.session_scope() as session:
-            newest = session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
+        with self.engine.connect() as connection:
+            newest = connection.execute(self._newest_id, {"sender_id": sender_id}).scalar()
         known = self._known.get(sender_id)
         if newest is not None and known is not None and known.newest_id == newest:
             tracker = DialogueStateTracker.from_events(sender_id, list(known.events), self.domain.slots)
@@ -115,32 +117,34 @@ class PlainhealthTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         known = self._known.get(tracker.sender_id)
         mine = known is not None and known.tracker_id == id(tracker)
-        with self.session_scope() as session:
-            if mine:
-                assert known is not None
-                new = list(tracker.events)[known.length :]
-            else:
+        if mine:
+            assert known is not None
+            new = list(tracker.events)[known.length :]
+        else:
+            with self.session_scope() as session:
                 new = list(self._additional_events(session, tracker))
-            rows = [self._row(tracker.sender_id, event) for event in new]
-            session.add_all(rows)
-            session.flush()
-            newest = rows[-1].id if rows else None
-            session.commit()
+        newest = known.newest_id if mine and known is not None else None
+        if new:
+            # One statement for the new rows (the ORM inserted them one by one), and their newest id read in
+            # the same transaction: this server holds the conversation's lock, so it is the last one written.
+            with self.engine.begin() as connection:
+                connection.execute(self.SQLEvent.__table__.insert(), [self._row(tracker.sender_id, e) for e in new])
+                newest = connection.execute(self._newest_id, {"sender_id": tracker.sender_id}).scalar()
         if not mine or known is None or newest is None:
             self._known.pop(tracker.sender_id, None)  # read from the database next time
             return
         self._keep(tracker.sender_id, newest, [*known.events, *new], tracker)
 
-    def _row(self, sender_id: str, event: Event) -> Any:
+    def _row(self, sender_id: str, event: Event) -> dict[str, Any]:
         data = event.as_dict()
-        return self.SQLEvent(
-            sender_id=sender_id,
-            type_name=event.type_name,
-            timestamp=data.get("timestamp"),
-            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            action_name=data.get("name"),
-            data=json.dumps(data),
-        )
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     def _keep(self, sender_id: str, newest_id: int, events: list[Event], tracker: DialogueStateTracker) -> None:
         """What the database now returns for this sender's latest session: the same filter as Rasa's query

@@ -61,3 +61,128 @@ def test_a_tracker_store_error_goes_through_instead_of_an_empty_memory() -> None
         assert asyncio.run(FailSafeTrackerStore(Down(Domain.empty())).retrieve("ann")) is None
     finally:
         agent.FailSafeTrackerStore = original
+
+
+def _rule(*states: dict) -> str:  # type: ignore[type-arg]
+    import json
+
+    return json.dumps(list(states), sort_keys=True)
+
+
+def test_rules_are_matched_on_their_own_length_with_the_same_result() -> None:
+    """A state further back than the longest rule cannot rule a rule out: comparing only the rules' length of
+    states gives the same rules, and the work no longer grows with the conversation."""
+    import random
+
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    from bot.rasa_launch import _match_rules_on_their_own_length
+
+    listen = {"prev_action": {"action_name": "action_listen"}}
+    lookup = {
+        _rule({**listen, "user": {"intent": "greet"}}): "utter_greet",
+        _rule({"prev_action": {"action_name": "utter_menu"}}, {**listen, "user": {"intent": "affirm"}}): "a",
+        _rule({}, {**listen, "user": {"intent": "start"}}): "utter_start",  # a conversation start rule
+        _rule({**listen, "user": {"intent": "bye"}}, {"prev_action": {"action_name": "utter_bye"}}): "listen",
+    }
+    choices = [{**listen, "user": {"intent": i}} for i in ("greet", "affirm", "start", "bye", "other")] + [
+        {"prev_action": {"action_name": a}} for a in ("utter_menu", "utter_bye", "utter_greet")
+    ]
+    policy = RulePolicy.__new__(RulePolicy)
+    original = RulePolicy._get_possible_keys
+    original_applicable = RulePolicy._is_rule_applicable
+    rng = random.Random(7)
+    conversations = [[{}, *(rng.choice(choices) for _ in range(rng.randint(0, 40)))] for _ in range(400)]
+    expected = [original(policy, lookup, states) for states in conversations]
+    calls = []
+
+    def counting(self: RulePolicy, key: str, turn: int, state: dict) -> bool:  # type: ignore[type-arg]
+        calls.append(turn)
+        return original_applicable(self, key, turn, state)
+
+    _match_rules_on_their_own_length()
+    RulePolicy._is_rule_applicable = counting
+    try:
+        assert [RulePolicy._get_possible_keys(policy, lookup, states) for states in conversations] == expected
+        assert any(expected) and any(not keys for keys in expected)
+        assert max(calls) < 2  # the longest rule is two states long, whatever the conversation's length
+    finally:
+        RulePolicy._get_possible_keys = original
+        RulePolicy._is_rule_applicable = original_applicable
+
+
+def test_the_action_server_is_called_on_one_kept_connection_with_rasas_errors() -> None:
+    import asyncio
+    import json
+
+    import pytest
+    from aiohttp import web
+    from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+    from bot.rasa_launch import _keep_action_server_connections_open
+
+    peers: list[object] = []
+    bodies: list[object] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername") if request.transport else None)
+        body = await request.json()
+        bodies.append(body)
+        if body.get("fail"):
+            return web.Response(status=500, text="broken")
+        return web.json_response({"events": [], "echo": body, "token": request.query.get("token")})
+
+    async def scenario() -> None:
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", token="s3cret")
+        try:
+            body = {"sender_id": "ann", "text": "a/b é", "n": 1.5, "values": [1, None, True]}
+            first = await endpoint.request(json=body, method="post", timeout=5)
+            second = await endpoint.request(json=body, method="post", timeout=5)
+            assert first == second == {"events": [], "echo": body, "token": "s3cret"}
+            with pytest.raises(ClientResponseError) as failed:
+                await endpoint.request(json={"fail": True}, method="post", timeout=5)
+            assert failed.value.status == 500
+            # NaN, which ujson refuses, still goes as Rasa sent it.
+            await endpoint.request(json={"score": float("nan")}, method="post", timeout=5)
+        finally:
+            await endpoint.__dict__["_kept_session"][1].close()
+            await runner.cleanup()
+
+    original = EndpointConfig.request
+    _keep_action_server_connections_open()
+    try:
+        asyncio.run(scenario())
+    finally:
+        EndpointConfig.request = original
+    assert len(peers) == 4 and len(set(peers)) == 1  # Rasa opened a new connection for every call
+    assert json.dumps(bodies[0], sort_keys=True) == json.dumps(bodies[1], sort_keys=True)
+
+
+def test_whether_the_domain_is_empty_is_worked_out_once() -> None:
+    from rasa.shared.core.domain import Domain
+
+    from bot.rasa_launch import _domain_emptiness_once
+
+    original = Domain.is_empty
+    worked_out: list[int] = []
+
+    def counted(self: Domain) -> bool:
+        worked_out.append(1)
+        return bool(original(self))
+
+    Domain.is_empty = counted
+    _domain_emptiness_once()
+    try:
+        empty, full = Domain.empty(), Domain.from_dict({"intents": ["greet"], "responses": {}})
+        assert [empty.is_empty() for _ in range(3)] == [True] * 3
+        assert [full.is_empty() for _ in range(3)] == [False] * 3
+        assert len(worked_out) == 2
+    finally:
+        Domain.is_empty = original
