@@ -140,19 +140,39 @@ def _match_rules_on_their_own_length() -> None:
     """RulePolicy compares each rule with every state of the session, newest first, twice a prediction. A state
     further back than a rule is long cannot rule that rule out (``_is_rule_applicable``), so only the longest
     rule's length of states can change the answer: the same rules match when only those are compared, and the
-    cost no longer grows with the conversation (docs/scaling.md)."""
-    from rasa.core.policies.rule_policy import RulePolicy
+    cost no longer grows with the conversation (docs/scaling.md). Each rule's states are also decoded and
+    reversed once, not once per rule, state and prediction."""
+    from rasa.core.policies.rule_policy import PREVIOUS_ACTION, RulePolicy
 
     original = RulePolicy._get_possible_keys
-    longest: dict[int, int] = {}  # id of a lookup table -> its longest rule, in states
+    # id of a lookup table -> (the table, its longest rule, its rules' states reversed); a loaded model's
+    # tables do not change (the patch is applied to `rasa run` only, not to training, which prunes them).
+    prepared: dict[int, tuple[dict[str, str], int, list[tuple[str, list[Any]]]]] = {}
+
+    def applicable(self: RulePolicy, rule: list[Any], turn: int, state: dict[str, Any]) -> bool:
+        # The same test as RulePolicy._is_rule_applicable, on the rule's states already reversed.
+        if turn >= len(rule):
+            return True
+        current, wanted = state.get(PREVIOUS_ACTION), rule[turn].get(PREVIOUS_ACTION)
+        if not wanted and not current:
+            return True
+        if not wanted or not current:
+            return False
+        return bool(self._does_rule_match_state(rule[turn], state))
 
     def get_possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[Any]) -> Any:
-        known = longest.get(id(lookup))
-        if known is None:
-            known = max((len(self._rule_key_to_state(key)) for key in lookup), default=0)
-            longest[id(lookup)] = known
-        return original(self, lookup, states[len(states) - known :] if known < len(states) else states)
+        if type(self)._is_rule_applicable is not original_applicable:
+            return original(self, lookup, states)  # a subclass changed the test: Rasa's own loop
+        known = prepared.get(id(lookup))
+        if known is None or known[0] is not lookup or len(known[2]) != len(lookup):
+            rules = [(key, list(reversed(self._rule_key_to_state(key)))) for key in lookup]
+            known = prepared[id(lookup)] = (lookup, max((len(r) for _, r in rules), default=0), rules)
+        _, longest, rules = known
+        for turn, state in enumerate(reversed(states[len(states) - longest :] if longest < len(states) else states)):
+            rules = [(key, rule) for key, rule in rules if applicable(self, rule, turn, state)]
+        return {key for key, _ in rules}
 
+    original_applicable = RulePolicy._is_rule_applicable
     RulePolicy._get_possible_keys = get_possible_keys
 
 
@@ -268,9 +288,10 @@ def main(argv: list[str]) -> None:
     _shorter_lock_waits()
     _strict_tracker_store()
     _validate_action_results_once_compiled()
-    _match_rules_on_their_own_length()
-    _keep_action_server_connections_open()
-    _domain_emptiness_once()
+    if argv and argv[0] == "run":
+        _match_rules_on_their_own_length()
+        _keep_action_server_connections_open()
+        _domain_emptiness_once()
     if argv and argv[0] == "run" and "--enable-api" in argv:
         from bot.credentials import api_token
         from bot.settings import Settings

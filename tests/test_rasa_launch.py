@@ -90,25 +90,32 @@ def test_rules_are_matched_on_their_own_length_with_the_same_result() -> None:
     ]
     policy = RulePolicy.__new__(RulePolicy)
     original = RulePolicy._get_possible_keys
-    original_applicable = RulePolicy._is_rule_applicable
+    original_decode = RulePolicy._rule_key_to_state
     rng = random.Random(7)
     conversations = [[{}, *(rng.choice(choices) for _ in range(rng.randint(0, 40)))] for _ in range(400)]
     expected = [original(policy, lookup, states) for states in conversations]
-    calls = []
+    compared: list[int] = []
 
-    def counting(self: RulePolicy, key: str, turn: int, state: dict) -> bool:  # type: ignore[type-arg]
-        calls.append(turn)
-        return original_applicable(self, key, turn, state)
+    def counting(key: str) -> list:  # type: ignore[type-arg]
+        compared.append(1)
+        return list(original_decode(key))
 
     _match_rules_on_their_own_length()
-    RulePolicy._is_rule_applicable = counting
     try:
         assert [RulePolicy._get_possible_keys(policy, lookup, states) for states in conversations] == expected
         assert any(expected) and any(not keys for keys in expected)
-        assert max(calls) < 2  # the longest rule is two states long, whatever the conversation's length
+        RulePolicy._rule_key_to_state = staticmethod(counting)  # type: ignore[method-assign]
+        short = [{}, *conversations[0][-3:]]
+        long = [{}, *(rng.choice(choices) for _ in range(200)), *conversations[0][-3:]]
+        work = []
+        for states in (short, long):
+            compared.clear()
+            RulePolicy._get_possible_keys(policy, lookup, states)
+            work.append(len(compared))
+        assert work[0] == work[1]  # Rasa looked at every rule again for each of the 200 earlier states
     finally:
         RulePolicy._get_possible_keys = original
-        RulePolicy._is_rule_applicable = original_applicable
+        RulePolicy._rule_key_to_state = original_decode
 
 
 def test_the_action_server_is_called_on_one_kept_connection_with_rasas_errors() -> None:

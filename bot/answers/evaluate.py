@@ -4,9 +4,9 @@ Correct passage first (a covered general question answered from the labelled mod
 "not covered", personal questions refused (every one), general questions wrongly refused, and the time each
 decision takes.
 
-``--variant`` compares the retrieval weights (bot/answers/retrieve.py: hybrid, tfidf, dense), ``--rules-only``
-leaves the personal classifier out, and ``--half 0|1`` scores one half of a set (every other question of
-each module, and of the personal ones): tune on one half, check on the other.
+``--variant`` compares the retrieval weights (bot/answers/retrieve.py: hybrid, similarity, tfidf, dense),
+``--rules-only`` leaves the personal classifier out, and ``--half 0|1`` scores one half of a set (every other
+question of each module, and of the personal ones): tune on one half, check on the other.
 """
 
 from __future__ import annotations
