@@ -32,7 +32,7 @@ from sklearn.linear_model import LogisticRegression
 # of its general ones; a lower threshold refused chatty general questions ("my mum is ... what usually
 # happens at ...") far more often on set_1 than on the corpus.
 C = 10.0
-THRESHOLD = 0.7
+THRESHOLD = 0.6
 _RELATIVES = (
     r"(mum|mom|mam|mother|dad|father|husband|wife|partner|son|daughter|child|kid|kids|baby|toddler|boy|girl|"
     r"nan|nana|gran|granny|grandma|grandmother|grandad|grandpa|grandfather|brother|sister|aunt|uncle|friend)"
