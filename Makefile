@@ -51,6 +51,7 @@ train: install
 eval: install
 	@$(PH) eval $(EVAL_ARGS)
 	@$(PY) -m bot.answers.evaluate
+	@$(PY) -m bot.answers.chat_eval
 
 # Train and score every candidate pipeline in bench/pipelines/ (about 8 minutes).
 eval-pipelines: install

@@ -17,6 +17,9 @@ class ActionStartLesson(ConversationAction):
         return "action_start_lesson"
 
     def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
+        asked = conversation.answer_if_asked(said(tracker), self.runtime.answerer)
+        if asked is not None:
+            return asked
         return conversation.tutor.start(
             str(tracker.latest_message.get("text") or ""),
             entity(tracker, Entity.TOPIC),
@@ -54,6 +57,9 @@ class ActionDefineTerm(ConversationAction):
         return "action_define_term"
 
     def respond(self, conversation: Conversation, tracker: Tracker) -> list[Say]:
+        asked = conversation.answer_if_asked(said(tracker), self.runtime.answerer)
+        if asked is not None:
+            return asked
         return conversation.tutor.define(str(tracker.latest_message.get("text") or ""), entity(tracker, Entity.TERM))
 
 

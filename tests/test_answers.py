@@ -150,6 +150,7 @@ def test_feelings_come_first() -> None:
         ("set_3", {"passage_first": 76, "personal_refused": 100, "not_covered_right": 92, "general_refused": 3}),
         # Half 0 tuned on, half 1 measured only: one personal question of half 1 is still answered.
         ("set_4", {"passage_first": 76, "personal_refused": 96, "not_covered_right": 76, "general_refused": 4}),
+        ("set_5", {"passage_first": 83, "personal_refused": 100, "not_covered_right": 82, "general_refused": 4}),
     ],
 )
 def test_the_measured_figures_do_not_fall(answerer: Answerer, name: str, floor: dict[str, float]) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.answers.answerer import ANSWER, PERSONAL, Answerer
+from bot.answers.asking import asks_own_question
 from bot.answers.passages import Passage
 from bot.appointments.planner import Planner
 from bot.appointments.visits import local_today, reminder_time
@@ -211,6 +212,18 @@ class Conversation:
             record_unmet(self.db, "question", question)
             return [Say("utter_answer_none"), Say("utter_offer_add_medical_question")]
         return [self._passage(found)]
+
+    def answer_if_asked(self, text: str, answerer: Answerer) -> list[Say] | None:
+        """A message read as "teach me this topic" or "what does this word mean" that asks one thing of its own
+        ("how does the flu jab protect you"): the passage that answers it, or the kind refusal of a personal
+        one; None (the lesson or the definition) when it asks for the whole topic or the content has no
+        answer (bot/answers/asking.py)."""
+        if not asks_own_question(text):
+            return None
+        decision = answerer.decide(text)
+        if decision.kind not in (ANSWER, PERSONAL):
+            return None
+        return self.answer_question(text, answerer)
 
     def can_answer(self, question: str, answerer: Answerer) -> bool:
         """Whether a message nobody understood is a general question the content answers."""
