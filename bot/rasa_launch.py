@@ -231,22 +231,31 @@ def _keep_action_server_connections_open() -> None:
         timeout = kwargs.pop("timeout", None)
         if timeout is not None and not isinstance(timeout, aiohttp.ClientTimeout):
             timeout = aiohttp.ClientTimeout(total=timeout)
-        session = kept_session(self)
-        async with session.request(
-            method,
-            concat_url(self.url, subpath),
-            headers=headers,
-            params=self.combine_parameters(kwargs),
-            compress=compress,
-            timeout=timeout,
-            **kwargs,
-        ) as response:
-            if response.status >= 400:
-                raise ClientResponseError(response.status, response.reason, await response.content.read())
+        params = self.combine_parameters(kwargs)
+        for attempt in (1, 2):
             try:
-                return await response.json()
-            except aiohttp.ContentTypeError:
-                return None
+                async with kept_session(self).request(
+                    method,
+                    concat_url(self.url, subpath),
+                    headers=headers,
+                    params=params,
+                    compress=compress,
+                    timeout=timeout,
+                    **kwargs,
+                ) as response:
+                    if response.status >= 400:
+                        raise ClientResponseError(response.status, response.reason, await response.content.read())
+                    try:
+                        return await response.json()
+                    except aiohttp.ContentTypeError:
+                        return None
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
+                # A kept connection the action server closed without answering (it was restarted, or closed
+                # an idle connection just as it was used): once more, on a new connection. Rasa opened a new
+                # one for every call, so it never met this.
+                if attempt == 2:
+                    raise
+        return None
 
     EndpointConfig.request = request
 

@@ -193,3 +193,61 @@ def test_whether_the_domain_is_empty_is_worked_out_once() -> None:
         assert len(worked_out) == 2
     finally:
         Domain.is_empty = original
+
+
+def test_a_kept_connection_the_action_server_closed_is_replaced_once() -> None:
+    """The action server closes a connection without answering (a restart, an idle connection closed just as
+    it was used): the call goes again on a new connection. One that fails twice is Rasa's error."""
+    import asyncio
+
+    import aiohttp
+    import pytest
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.rasa_launch import _keep_action_server_connections_open
+
+    answered: list[int] = []
+    dropped: list[int] = []
+    drop_next = [1]
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n") if not reader.at_eof() else b""
+            if not head:
+                break
+            length = int(next(h.split(b":")[1] for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")))
+            await reader.readexactly(length)
+            if drop_next[0] > 0:
+                drop_next[0] -= 1
+                dropped.append(1)
+                writer.close()  # no answer: what a restarted action server's old connection gives
+                return
+            answered.append(1)
+            body = b'{"events": []}'
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+            )
+            await writer.drain()
+
+    async def scenario() -> None:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        try:
+            assert await endpoint.request(json={"n": 1}, method="post", timeout=5) == {"events": []}
+            assert len(dropped) == 1 and len(answered) == 1
+            drop_next[0] = 2
+            with pytest.raises((aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)):
+                await endpoint.request(json={"n": 2}, method="post", timeout=5)
+            assert len(dropped) == 3 and len(answered) == 1
+        finally:
+            await endpoint.__dict__["_kept_session"][1].close()
+            server.close()
+            await server.wait_closed()
+
+    original = EndpointConfig.request
+    _keep_action_server_connections_open()
+    try:
+        asyncio.run(scenario())
+    finally:
+        EndpointConfig.request = original
