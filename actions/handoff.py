@@ -71,11 +71,10 @@ class ActionFallback(PlainhealthAction):
             # The classifier alone suspects danger: the number now, and one tap to the full guidance.
             return self.reply(dispatcher, tracker, conversation, [Say("utter_emergency_check", values)])
         text = str(tracker.latest_message.get("text") or "")
-        if conversation.can_answer(text, self.runtime.answerer):
+        answered = conversation.answer_if_covered(text, self.runtime.answerer)
+        if answered is not None:
             # Not understood as a request, but a general health question the lessons answer.
-            return self.reply(
-                dispatcher, tracker, conversation, conversation.answer_question(text, self.runtime.answerer)
-            )
+            return self.reply(dispatcher, tracker, conversation, answered)
         if consecutive_fallbacks(tracker.events) >= 2:
             send(dispatcher, [Say("utter_handing_to_person")])
             return [*open_handoff(self, dispatcher, tracker, conversation, "not_understood"), *start_handoff_loop()]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.answers.answerer import ANSWER, PERSONAL, Answerer
+from bot.answers.answerer import ANSWER, PERSONAL, Answerer, Decision
 from bot.answers.asking import asks_own_question
 from bot.answers.passages import Passage
 from bot.appointments.planner import Planner
@@ -199,11 +199,12 @@ class Conversation:
         return HANDOFF_REASONS.get(awaiting, "asked") if awaiting else "asked"
 
     # -- patients' own questions ------------------------------------------------------------------------------
-    def answer_question(self, question: str, answerer: Answerer) -> list[Say]:
+    def answer_question(self, question: str, answerer: Answerer, decision: Decision | None = None) -> list[Say]:
         """Inform, never advise: a general question gets the passage that answers it; a personal one the kind
         refusal with what the content says in general; one the content does not answer, "I don't know" and
-        the offer to put it on the list for the care team (and it is logged for the educators)."""
-        decision = answerer.decide(question)
+        the offer to put it on the list for the care team (and it is logged for the educators). ``decision``:
+        the answerer's, when the caller has it already."""
+        decision = decision or answerer.decide(question)
         found = decision.passage
         if decision.kind == PERSONAL:
             general = [self._passage(found, general=True)] if found else []
@@ -223,12 +224,12 @@ class Conversation:
         decision = answerer.decide(text)
         if decision.kind not in (ANSWER, PERSONAL):
             return None
-        return self.answer_question(text, answerer)
+        return self.answer_question(text, answerer, decision)
 
-    def can_answer(self, question: str, answerer: Answerer) -> bool:
-        """Whether a message nobody understood is a general question the content answers."""
+    def answer_if_covered(self, question: str, answerer: Answerer) -> list[Say] | None:
+        """A message nobody understood that is a general question the content answers: its answer; else None."""
         decision = answerer.decide(question)
-        return decision.kind == ANSWER
+        return self.answer_question(question, answerer, decision) if decision.kind == ANSWER else None
 
     def _passage(self, passage: Passage, general: bool = False) -> Say:
         if passage.kind == "glossary":
