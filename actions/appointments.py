@@ -15,6 +15,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.base import ConversationAction, PlainhealthAction, entity
+from bot.answers.asking import REMINDER_REQUEST
 from bot.appointments.dates import DateAnswer, parse_date
 from bot.contracts import DateStatus, Entity, Slot
 from bot.conversation.core import Conversation, Outcome
@@ -180,6 +181,8 @@ class ActionQuestionPrompts(ConversationAction):
 
 
 class ActionSetReminder(ConversationAction):
+    request_words = REMINDER_REQUEST
+
     def name(self) -> str:
         return "action_set_reminder"
 

@@ -15,6 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, ReminderCancelled, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.answers.asking import RequestWords
 from bot.channels.marks import STAFF_NAME_KEY, START_OVER_KEY
 from bot.contracts import Entity, ExternalIntent, Loop, Slot
 from bot.conversation.core import CancelReminder, Conversation, Effect, Outcome, ScheduleReminder
@@ -30,9 +31,21 @@ class PlainhealthAction(Action, abc.ABC):
     # Whether a worried or frustrated message gets a warm word before this action's replies (not in an
     # emergency or a hand-off, where the words are fixed and the team is told).
     shows_feelings = True
+    # The words a request for this action always carries (bot/answers/asking.py): a message read as this
+    # request without any of them is answered as the health question it is, when the content answers it.
+    request_words: RequestWords | None = None
 
     @abc.abstractmethod
     def name(self) -> str: ...
+
+    def health_question_instead(self, tracker: Tracker, conversation: Conversation) -> list[Say] | None:
+        """The answer to a health question the NLU took for this action's request ("natural ways to ease
+        pain" read as "delete my data"), or None: the request goes ahead."""
+        text = said(tracker)
+        answerer = self.runtime.answerer
+        if self.request_words is None or not text or self.request_words.heard(text, answerer.knows):
+            return None
+        return conversation.answer_if_asked(text, answerer, own_question=False)
 
     @property
     def runtime(self) -> Runtime:
@@ -75,6 +88,9 @@ class ConversationAction(PlainhealthAction, abc.ABC):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         conversation = self.conversation(tracker)
+        answered = self.health_question_instead(tracker, conversation)
+        if answered is not None:
+            return self.reply(dispatcher, tracker, conversation, answered)
         return self.reply(dispatcher, tracker, conversation, self.respond(conversation, tracker))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from actions.base import ConversationAction
+from bot.answers.asking import FORGET_REQUEST
 from bot.conversation.core import Conversation
 from bot.conversation.replies import Say
 
@@ -46,6 +47,7 @@ class ActionForgetConfirm(ConversationAction):
     """ "Delete my data": says what will go and asks once."""
 
     shows_privacy_note = False
+    request_words = FORGET_REQUEST
 
     def name(self) -> str:
         return "action_forget_confirm"

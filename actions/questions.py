@@ -12,6 +12,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ConversationAction, PlainhealthAction, entity, said
+from bot.answers.asking import ADD_QUESTION_REQUEST, MOVE_REQUEST
 from bot.contracts import Answer, Entity, Loop, Slot
 from bot.conversation.core import Conversation
 from bot.conversation.replies import Say
@@ -22,11 +23,16 @@ ASK_FOR_QUESTION = "utter_ask_question_form_new_question"
 class ActionAddQuestion(PlainhealthAction):
     """Add a prompt (button) or the question in the message; with no question in it, ask for it."""
 
+    request_words = ADD_QUESTION_REQUEST
+
     def name(self) -> str:
         return "action_add_question"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         conversation = self.conversation(tracker)
+        answered = self.health_question_instead(tracker, conversation)
+        if answered is not None:
+            return self.reply(dispatcher, tracker, conversation, answered)
         replies = conversation.planner.add(said(tracker), entity(tracker, Entity.PROMPT))
         if replies and replies[0].response == ASK_FOR_QUESTION:
             return [FollowupAction(Loop.QUESTION)]  # the form asks, and takes the next message as it is
@@ -65,6 +71,8 @@ class ActionRemoveQuestion(ConversationAction):
 
 
 class ActionMoveQuestion(ConversationAction):
+    request_words = MOVE_REQUEST
+
     def name(self) -> str:
         return "action_move_question"
 

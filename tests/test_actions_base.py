@@ -126,3 +126,58 @@ def _inside_send(tree: ast.Module, call: ast.Call, path: Path) -> bool:
         isinstance(f, ast.FunctionDef) and f.name == "send" and f.lineno <= call.lineno <= (f.end_lineno or 0)
         for f in tree.body
     )
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent"),
+    [
+        ("forget", "natural ways to ease pain", "forget_me"),
+        ("add", "opioids risks addiction", "add_question"),
+        ("reminder", "fasting before blood test", "set_reminder"),
+        ("move", "top and bottom number blood pressure meaning", "move_question"),
+    ],
+)
+def test_a_health_question_read_as_a_request_it_has_no_words_of_is_answered(
+    runtime, dispatcher, action: str, text: str, intent: str
+) -> None:
+    """The NLU read these as "delete my data", "add it to my list", "remind me", "move a question": none
+    says so, and the content answers each, so the answer comes and nothing is deleted, added or set."""
+    from actions.appointments import ActionSetReminder
+    from actions.privacy import ActionForgetConfirm
+    from actions.questions import ActionMoveQuestion
+    from bot.storage import visits
+
+    run = {
+        "forget": ActionForgetConfirm,
+        "add": ActionAddQuestion,
+        "reminder": ActionSetReminder,
+        "move": ActionMoveQuestion,
+    }[action]()
+    run.run(dispatcher, make_tracker(text, intent, sender_id=SENDER), {})
+    responses = [m.get("response") for m in dispatcher.messages]
+    assert responses and responses[0] in ("utter_answer", "utter_no_medical_advice"), responses
+    assert "utter_forget_confirm" not in responses
+    assert visits.questions(runtime.db, runtime.patient_id(SENDER)) == []
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent", "expected"),
+    [
+        ("forget", "please erase what i told you about my pain", "forget_me", "utter_forget_confirm"),
+        ("add", "add a question: what foods raise cholesterol", "add_question", None),
+    ],
+)
+def test_a_request_with_its_words_goes_ahead_even_when_it_speaks_of_health(
+    runtime, dispatcher, action: str, text: str, intent: str, expected: str | None
+) -> None:
+    from actions.privacy import ActionForgetConfirm
+    from bot.storage import visits
+
+    run = {"forget": ActionForgetConfirm, "add": ActionAddQuestion}[action]()
+    run.run(dispatcher, make_tracker(text, intent, sender_id=SENDER), {})
+    responses = [m.get("response") for m in dispatcher.messages]
+    assert "utter_answer" not in responses
+    if expected:
+        assert responses == [expected]
+    else:
+        assert visits.questions(runtime.db, runtime.patient_id(SENDER))

@@ -34,6 +34,9 @@ def answerer(library) -> Answerer:  # type: ignore[no-untyped-def]
         "am i depressed",
         "is it ok for me to drink on these tablets",
         "what should i do about my cough",
+        "my sugar was 11 this morning",
+        "my bp is 150 over 95",
+        "it came back at 6.8, is that high",
     ],
 )
 def test_personal_questions_are_personal(question: str) -> None:
@@ -49,6 +52,9 @@ def test_personal_questions_are_personal(question: str) -> None:
         "what do the two blood pressure numbers mean",
         "what foods raise cholesterol",
         "i keep forgetting my pills",
+        # An age is not a reading, and "lower" is not "low".
+        "my mum is 62 and diabetic, are heart attack signs different for women",
+        "my brother had a heart attack at 48, what can people do to lower their chances",
     ],
 )
 def test_general_questions_are_not(question: str) -> None:
@@ -144,13 +150,17 @@ def test_feelings_come_first() -> None:
 @pytest.mark.parametrize(
     ("name", "floor"),
     [
-        ("set_1", {"passage_first": 88, "personal_refused": 100, "not_covered_right": 84, "general_refused": 4}),
+        ("set_1", {"passage_first": 90, "personal_refused": 100, "not_covered_right": 84, "general_refused": 4}),
         # Measure only: these floors follow their figures, nothing was tuned on them (docs/answers.md).
-        ("set_2", {"passage_first": 70, "personal_refused": 100, "not_covered_right": 80, "general_refused": 14}),
-        ("set_3", {"passage_first": 76, "personal_refused": 100, "not_covered_right": 92, "general_refused": 3}),
-        # Half 0 tuned on, half 1 measured only: one personal question of half 1 is still answered.
-        ("set_4", {"passage_first": 76, "personal_refused": 96, "not_covered_right": 76, "general_refused": 4}),
-        ("set_5", {"passage_first": 83, "personal_refused": 100, "not_covered_right": 82, "general_refused": 4}),
+        ("set_2", {"passage_first": 74, "personal_refused": 100, "not_covered_right": 80, "general_refused": 14}),
+        ("set_3", {"passage_first": 82, "personal_refused": 100, "not_covered_right": 92, "general_refused": 3}),
+        # Half 0 tuned on, half 1 measured only.
+        ("set_4", {"passage_first": 78, "personal_refused": 100, "not_covered_right": 80, "general_refused": 4}),
+        ("set_5", {"passage_first": 85, "personal_refused": 100, "not_covered_right": 86, "general_refused": 4}),
+        # Tuning sets written 2026-11-30 (later): set_6 and set_7; set_8 is measure only.
+        ("set_6", {"passage_first": 82, "personal_refused": 100, "not_covered_right": 80, "general_refused": 6}),
+        ("set_7", {"passage_first": 88, "personal_refused": 100, "not_covered_right": 90, "general_refused": 4}),
+        ("set_8", {"passage_first": 90, "personal_refused": 100, "not_covered_right": 76, "general_refused": 6}),
     ],
 )
 def test_the_measured_figures_do_not_fall(answerer: Answerer, name: str, floor: dict[str, float]) -> None:

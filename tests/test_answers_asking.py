@@ -3,7 +3,14 @@ a word's meaning (bot/answers/asking.py)."""
 
 import pytest
 
-from bot.answers.asking import asks_own_question
+from bot.answers.asking import (
+    ADD_QUESTION_REQUEST,
+    FORGET_REQUEST,
+    MOVE_REQUEST,
+    REMINDER_REQUEST,
+    RequestWords,
+    asks_own_question,
+)
 
 
 @pytest.mark.parametrize(
@@ -20,6 +27,11 @@ from bot.answers.asking import asks_own_question
         "Is depression just feeling sad all the time?",
         "dont get why they weigh you every day",
         "flu jab side effects?",
+        # Typed as a search: a topic and the part wanted.
+        "asthma triggers list",
+        "signs of a hypo",
+        "heart attack what to do",
+        "copd when to call 999",
     ],
 )
 def test_a_question_of_its_own(text: str) -> None:
@@ -42,9 +54,45 @@ def test_a_question_of_its_own(text: str) -> None:
         "define hypertension",
         "asthma",
         "asthma?",
+        "heart failure",
+        "copd please",
         '/learn_topic{"module": "asthma", "section": "2"}',
         "",
     ],
 )
 def test_a_request_for_a_lesson_or_a_meaning(text: str) -> None:
     assert not asks_own_question(text)
+
+
+def _known(word: str) -> bool:
+    return word in {"ease", "test", "pain", "blood", "first", "top", "number"}
+
+
+@pytest.mark.parametrize(
+    ("request_words", "text"),
+    [
+        (FORGET_REQUEST, "delete my data"),
+        (FORGET_REQUEST, "earse what i told you"),  # a slip in a word that is no real word
+        (FORGET_REQUEST, "i want to be forgotten"),
+        (ADD_QUESTION_REQUEST, "sqve to my lis: can i go swimming"),
+        (REMINDER_REQUEST, "snd me a tetx the day before"),
+        (REMINDER_REQUEST, "can u reimnd me"),
+        (MOVE_REQUEST, "i want the pain question firsst"),
+        (MOVE_REQUEST, "make question 3 the first one"),
+    ],
+)
+def test_a_request_carries_its_words(request_words: RequestWords, text: str) -> None:
+    assert request_words.heard(text, _known)
+
+
+@pytest.mark.parametrize(
+    ("request_words", "text"),
+    [
+        (FORGET_REQUEST, "natural ways to ease pain"),  # "ease" is one slip from "erase", and a real word
+        (REMINDER_REQUEST, "fasting before blood test"),  # "test" and "text"
+        (MOVE_REQUEST, "top and bottom number blood pressure meaning"),  # a position, but nothing to move
+        (ADD_QUESTION_REQUEST, "opioids risks addiction"),
+    ],
+)
+def test_a_health_question_does_not(request_words: RequestWords, text: str) -> None:
+    assert not request_words.heard(text, _known)

@@ -44,6 +44,19 @@ def test_none_fits_and_the_asked_words_are_kept(library) -> None:
     assert general.modules == () and general.asked_for == ""
 
 
+@pytest.mark.parametrize("message", ["signs of a hypo", "what do they mean by vital signs"])
+def test_a_word_many_lessons_share_does_not_start_one_alone(library, message: str) -> None:
+    """ "signs" half-matches "stroke warning signs" and nothing else: that is not a request for that lesson."""
+    assert find_module(library, message).modules == ()
+
+
+def test_a_shared_word_with_two_lessons_still_offers_both(library) -> None:
+    assert {m.id for m in find_module(library, "warning signs").modules} == {
+        "stroke-warning-signs",
+        "heart-attack-warning-signs",
+    }
+
+
 def test_a_button_names_the_module_exactly(library) -> None:
     found = find_module(library, "/learn_topic", module_id="copd")
     assert found.single is not None and found.single.id == "copd"

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.answers.embedding import SentenceModel, encode_cached, sentence_model
+from bot.answers.foreign import ForeignTerms
 from bot.answers.passages import Passage, passages
 from bot.answers.personal import PersonalClassifier, is_personal, load_corpus
 from bot.answers.retrieve import (
@@ -32,6 +33,7 @@ from bot.answers.retrieve import (
 )
 from bot.content.models import Library
 from bot.settings import PROJECT_ROOT
+from bot.text import stem
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +95,13 @@ class Answerer:
                 )
                 if learned_personal:
                     self.classifier = PersonalClassifier(corpus, labels, vectors[len(views) + len(texts) :])
-        self.index: Index = build_index(found, names, dense if weights.dense else None, weights)
+        foreign = ForeignTerms(library) if weights.dense and weights.foreign else None
+        self.index: Index = build_index(found, names, dense if weights.dense else None, weights, foreign)
         self.floor = weights.floor if floor is None else floor
+
+    def knows(self, word: str) -> bool:
+        """Whether the content uses ``word`` (in the forgiving stem form of bot/text.py)."""
+        return stem(word.lower()) in self.index.word.vocabulary_
 
     def embed(self, question: str) -> npt.NDArray[np.float32] | None:
         if self.model is None:

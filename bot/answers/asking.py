@@ -14,6 +14,10 @@ topic or a bare meaning.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.text import similar
 
 _QUESTION_START = re.compile(
     r"^(why|how|what|whats|when|where|which|who|whos|is|are|does|do|can|could|should|would|will|did)\b"
@@ -40,6 +44,15 @@ _MORE_THAN_MEANING = re.compile(
 )
 
 
+# A few words that ask for one part of a topic, typed as a search ("asthma triggers", "signs of a hypo",
+# "heart attack what to do", "copd when to call 999"): the part answers them, with "Learn more" for the rest.
+_ONE_PART = re.compile(
+    r"\b(signs?|symptoms?|triggers?|causes?|side effects?|what to do|when to|tips|ways to|risks?|vs|versus|"
+    r"difference|treat(ment|ments|ed)?|how to|prevent(ion|ing)?|warning|daily|diet|foods?|before|after|during|"
+    r"normal|range|numbers?|levels?|results?)\b"
+)
+
+
 def normal(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u2019", "'").strip().lower())
 
@@ -57,4 +70,71 @@ def asks_own_question(text: str) -> bool:
         return False
     if _QUESTION_START.search(said) or _QUESTION_INSIDE.search(said):
         return True
+    if _ONE_PART.search(said) and 2 <= len(said.split()) <= 8:
+        return True
     return said.endswith("?") and len(said.split()) >= 3  # "asthma?" asks for the topic
+
+
+@dataclass(frozen=True)
+class RequestWords:
+    """Words a request of one kind always carries, one of which a message must have to be that request.
+
+    The NLU sometimes reads a health question as a request that changes something: "natural ways to ease
+    pain" as "delete my data", "fasting before blood test" as a reminder, "top and bottom number blood
+    pressure meaning" as moving a question on the list. A real request names what it wants ("delete",
+    "remind", "move"), and patients' slips are forgiven (bot/text.py). A message without any of these words is
+    answered as the health question it is, when the content answers it (actions/base.py); otherwise the
+    request goes ahead as before.
+    """
+
+    words: frozenset[str]
+    # Or one word of each: a position and what is moved ("the pain question first").
+    together: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+
+    def heard(self, text: str, known: Callable[[str], bool] = lambda word: False) -> bool:
+        """``known``: whether a word is a real one (the content's words): a slip is forgiven only in a word
+        that is not, since one slip turns "ease" into "erase" and "test" into "text"."""
+        tokens = re.findall(r"[a-z0-9']+", normal(text))
+
+        def like(token: str, word: str) -> bool:
+            return (
+                token == word
+                or (len(word) >= 5 and token.startswith(word))
+                or ((len(word) >= 6 or not known(token)) and similar(token, word))
+            )
+
+        if any(like(token, word) for token in tokens for word in self.words):
+            return True
+        first, second = self.together
+        return any(like(t, w) for t in tokens for w in first) and any(
+            t.isdigit() or any(like(t, w) for w in second) for t in tokens
+        )
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+FORGET_REQUEST = RequestWords(
+    _words(
+        "forget forgotten forgot delete erase remove wipe clear purge destroy scrub bin data history chat chats "
+        "conversation account info information record records details messages everything anything gdpr "
+        "privacy keep kept store storing stored file unsubscribe rid"
+    )
+)
+ADD_QUESTION_REQUEST = RequestWords(
+    _words("add save put note write jot list question questions ask remember keep log include stick pop store")
+)
+REMINDER_REQUEST = RequestWords(
+    _words(
+        "remind reminder reminded alert notify notification ping nudge alarm text message tell know remember "
+        "forget email call"
+    )
+)
+MOVE_REQUEST = RequestWords(
+    _words("move put swap reorder order shuffle priority prioritise prioritize rank shift bump"),
+    (
+        _words("first top last bottom up down higher lower front end before after earlier later next"),
+        _words("question questions list one it"),
+    ),
+)

@@ -7,6 +7,8 @@ message of a new conversation (after the privacy note), to a real Rasa server an
 REST channel, and the reply is read:
 
 - **right passage**: the answer names the labelled lesson and part;
+- **lesson part**: the lesson started (or went on) and showed the labelled part ("what is asthma exactly"
+  starts the asthma lesson at "What is asthma?"): the right words, as a lesson step, not as an answer;
 - **other passage**: an answer from another part;
 - **refused**: the kind refusal of a personal question;
 - **not covered**: "I don't have a plain answer";
@@ -35,13 +37,16 @@ from bot.answers.evaluate import SETS, _half
 from bot.content.loader import load_library
 from bot.settings import PROJECT_ROOT, Settings
 
-OUTCOMES = ("right passage", "other passage", "refused", "not covered", "elsewhere")
+OUTCOMES = ("right passage", "lesson part", "other passage", "refused", "not covered", "elsewhere")
 
 
-def outcome(replies: list[dict[str, Any]], module_title: str, section: str) -> str:
+def outcome(replies: list[dict[str, Any]], module_title: str, section: str, opening: str = "") -> str:
+    """``opening``: the labelled part's first line, as the lesson shows it."""
     text = "\n".join(str(r.get("text") or "") for r in replies)
     if f'from the lesson "{module_title}: {section}"' in text:
         return "right passage"
+    if opening and opening in text and "This is from the lesson" not in text:
+        return "lesson part"
     if "This is from the lesson" in text:
         return "other passage"
     if "I can't give medical advice" in text:
@@ -62,9 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--half", type=int, choices=(0, 1), help="every other question only")
     parser.add_argument("--misses", action="store_true", help="list the questions that did not get their passage")
+    parser.add_argument("--replies", action="store_true", help="with --misses: what the assistant said to each")
     args = parser.parse_args(argv)
 
-    titles = {m.id: m.title for m in load_library(PROJECT_ROOT / "content").modules.values()}
+    library = load_library(PROJECT_ROOT / "content")
+    titles = {m.id: m.title for m in library.modules.values()}
+    openings = {
+        (m.id, part.title): library.profile.fill(part.text).strip().splitlines()[0]
+        for m in library.modules.values()
+        for part in m.sections
+    }
     model = ensure_model(Settings(project_dir=PROJECT_ROOT), quiet=True).model
     with tempfile.TemporaryDirectory() as state:
         settings = Settings(
@@ -101,10 +113,18 @@ def main(argv: list[str] | None = None) -> int:
                 for item in items:
                     sender = f"eval-{uuid.uuid4().hex[:12]}"
                     send(sender, "/privacy_ok")
-                    found = outcome(send(sender, item["text"]), titles[item["module"]], item["section"])
+                    replies = send(sender, item["text"])
+                    found = outcome(
+                        replies,
+                        titles[item["module"]],
+                        item["section"],
+                        openings.get((item["module"], item["section"]), ""),
+                    )
                     counts[found] += 1
                     if found != "right passage":
                         misses.append(f"  [{found}] {item['module']}/{item['section']}: {item['text']}")
+                        if args.replies:
+                            misses.extend(f"      > {str(r.get('text') or '')[:100]!r}" for r in replies)
                 personal = _half(data.get("personal") or [], args.half, None)
                 refused = answered = 0
                 for item in personal:

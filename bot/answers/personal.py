@@ -41,7 +41,8 @@ _RELATIVES = (
 
 _PATTERNS = [
     # Doses and amounts.
-    r"\b(dose|dosage|doses|how many (pills|tablets|puffs|mg)|how much (\w+ )?(should|can|do) i|mg\b|milligram)",
+    r"\b(dose|dosage|doses|how many (pills|tablets|puffs|mg)|how (much|many) (\w+ ){0,3}(should|can|do|must) i|mg\b|"
+    r"milligram)",
     # Changing one's own medicine.
     r"\b(should|can|could|may|do) i (still )?(take|stop|start|double|skip|swap|switch|change|cut|halve|split|"
     r"up|lower|raise|increase|decrease|drink|mix|have(?! to\b)|use|come off|go off)\b",
@@ -55,12 +56,14 @@ _PATTERNS = [
     r"\b\d{2,3}\s*/\s*\d{2,3}\b",
     r"\bmy (\w+ ){0,3}(reading|readings|level|levels|number|numbers|result|results|score|bp|pressure|sugar|"
     r"a1c|cholesterol|ldl|hdl|count|test)\b.*\b(\d|high|low|normal|bad|good|ok|okay|worry|mean)",
-    r"\b(was|is|came back|read|reads|at) \d+(\.\d+)?\b.*\b(bad|high|low|normal|ok|okay|worry|dangerous|mean)",
+    # A number then what it means ("it was 11, is that bad"); whole words ("lower" is not "low").
+    r"\b(was|is|came back|read|reads|at) \d+(\.\d+)?\b.*\b(bad|high|low|normal|ok|okay|worry|dangerous|mean)\b",
     # Diagnosis.
     r"\b(do|could|might|would) i (have|be having|got)\b(?! to\b)",
     r"\b(am i|do i need|does (he|she) need|should (he|she|they) (be )?(take|taking|stop|start|go|see))\b",
     r"\bwhat does (that|this|it) mean for (my|me|him|her)\b",
-    r"\bmy \w+( \w+)? (was|were|is|are|came back|reads?) \d",
+    # "my sugar was 11"; not an age ("my mum is 62").
+    rf"\bmy (?!{_RELATIVES}\b)\w+( \w+)? (was|were|is|are|came back|reads?) \d",
     r"\b\d+(\.\d+)? ?(mg|mcg|units?|kg|lbs?|mmol)\b",
     r"\b(have i got|am i (diabetic|having|getting)|is this (normal for me|serious)|what('?s| is) wrong with me)\b",
     r"\bdoes (this|that) mean i (have|am|need)\b",

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from bot.answers.foreign import MARGIN, ForeignTerms
 from bot.answers.passages import Passage
 from bot.answers.sections import SectionClassifier
 from bot.text import STOPWORDS, coverage, stem, words
@@ -51,6 +52,8 @@ class Weights:
     kind_bonus: float
     floor: float
     section: float = 0.0
+    # Rule out a lesson when the question is about a medical thing it never mentions (bot/answers/foreign.py).
+    foreign: bool = False
 
 
 # The variants compared in docs/answers.md (`python -m bot.answers.evaluate --variant ...`). "tfidf" is the
@@ -63,7 +66,9 @@ VARIANTS = {
     "similarity": Weights(tfidf=0.1, dense=0.9, module_bonus=0.1, kind_bonus=0.05, floor=0.51),
     # The same, and the section classifier's probability (x 0.5) added when choosing: the middle of the
     # 0.3-1.0 plateau on the tuning questions (set_1 and half 0 of set_4).
-    "hybrid": Weights(tfidf=0.1, dense=0.9, module_bonus=0.1, kind_bonus=0.05, floor=0.51, section=0.5),
+    "sections": Weights(tfidf=0.1, dense=0.9, module_bonus=0.1, kind_bonus=0.05, floor=0.51, section=0.5),
+    # And a lesson ruled out for a question about something it never mentions.
+    "hybrid": Weights(tfidf=0.1, dense=0.9, module_bonus=0.1, kind_bonus=0.05, floor=0.51, section=0.5, foreign=True),
 }
 DEFAULT_VARIANT = "hybrid"
 # The section classifier settles a close call between the two most similar passages; given more to choose
@@ -209,7 +214,15 @@ class DenseViews:
 
 
 class Index:
-    def __init__(self, found: list[Passage], dense: DenseViews | None = None, weights: Weights | None = None) -> None:
+    def __init__(
+        self,
+        found: list[Passage],
+        dense: DenseViews | None = None,
+        weights: Weights | None = None,
+        foreign: ForeignTerms | None = None,
+    ) -> None:
+        self.foreign = foreign
+        self.glossary_rows = {p.title: i for i, p in enumerate(found) if p.kind == "glossary"}
         self.weights = weights or VARIANTS[DEFAULT_VARIANT if dense is not None else "tfidf"]
         if self.weights.dense and dense is None:
             raise ValueError("these weights need the passages' sentence vectors")
@@ -274,17 +287,36 @@ class Index:
         if not any(w not in STOPWORDS for w in (stem(t) for t in question.lower().split())) or not self.passages:
             return Found(None, 0.0, time.perf_counter() - started)
         scores = self.scores(question, vector)
-        top = int(np.argmax(scores))
-        score = float(scores[top])
-        if score < floor:
-            return Found(None, score, time.perf_counter() - started)
-        if self.sections is not None and vector is not None:
-            # The floor said the content answers; the classifier helps say which of the closest two does.
-            candidates = np.argsort(-scores, kind="stable")[:SECTION_CANDIDATES]
-            candidates = candidates[scores[candidates] > 0.0]
-            chosen = scores[candidates] + self.weights.section * self.sections.probabilities(vector)[candidates]
-            top = int(candidates[int(np.argmax(chosen))])
-        return Found(self.passages[top], score, time.perf_counter() - started)
+        named = self.foreign.named(question) if self.foreign is not None and vector is not None else set()
+        while True:
+            top = int(np.argmax(scores))
+            score = float(scores[top])
+            if score < floor:
+                return Found(None, score, time.perf_counter() - started)
+            if self.sections is not None and vector is not None:
+                # The floor said the content answers; the classifier helps say which of the closest two does.
+                candidates = np.argsort(-scores, kind="stable")[:SECTION_CANDIDATES]
+                candidates = candidates[scores[candidates] > 0.0]
+                chosen = scores[candidates] + self.weights.section * self.sections.probabilities(vector)[candidates]
+                top = int(candidates[int(np.argmax(chosen))])
+            passage = self.passages[top]
+            if not named or passage.kind != "section" or not self._about_else(passage.module_id, named, score, vector):
+                return Found(passage, score, time.perf_counter() - started)
+            # The question is about something this lesson never mentions: none of its parts answers it.
+            scores = np.where([p.module_id == passage.module_id for p in self.passages], 0.0, scores)
+
+    def _about_else(
+        self, module_id: str, named: set[str], score: float, vector: npt.NDArray[np.float32] | None
+    ) -> bool:
+        """Whether the question is about a thing the module never mentions as much as about the module
+        (bot/answers/foreign.py)."""
+        if self.foreign is None or self.dense is None or vector is None:
+            return False
+        for term in self.foreign.unknown_to(module_id, named):
+            row = self.glossary_rows.get(term)
+            if row is not None and float(self.dense.passages[row] @ vector) >= score - MARGIN:
+                return True
+        return False
 
 
 def build_index(
@@ -292,8 +324,9 @@ def build_index(
     module_names: dict[str, list[str]],
     dense: DenseViews | None = None,
     weights: Weights | None = None,
+    foreign: ForeignTerms | None = None,
 ) -> Index:
-    index = Index(found, dense, weights)
+    index = Index(found, dense, weights, foreign)
     for module_id, names in module_names.items():
         index.add_module_names(module_id, names)
     return index

@@ -214,12 +214,13 @@ class Conversation:
             return [Say("utter_answer_none"), Say("utter_offer_add_medical_question")]
         return [self._passage(found)]
 
-    def answer_if_asked(self, text: str, answerer: Answerer) -> list[Say] | None:
+    def answer_if_asked(self, text: str, answerer: Answerer, own_question: bool = True) -> list[Say] | None:
         """A message read as "teach me this topic" or "what does this word mean" that asks one thing of its own
         ("how does the flu jab protect you"): the passage that answers it, or the kind refusal of a personal
         one; None (the lesson or the definition) when it asks for the whole topic or the content has no
-        answer (bot/answers/asking.py)."""
-        if not asks_own_question(text):
+        answer (bot/answers/asking.py). ``own_question=False``: the message was read as a request it has none
+        of the words of (``RequestWords``), so it is answered whenever the content answers it."""
+        if own_question and not asks_own_question(text):
             return None
         decision = answerer.decide(text)
         if decision.kind not in (ANSWER, PERSONAL):

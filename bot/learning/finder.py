@@ -61,9 +61,26 @@ def find_module(library: Library, text: str, topic: str | None = None, module_id
         if top_score == 1.0 and len(best) == 1:
             return Found((best[0],), query, scores)
         if top_score < 1.0 and len(ranked) == 1:
+            if not _names_it(ranked[0][0], query, _shared_words(library)):
+                continue  # "signs of a hypo" half-matches "stroke signs" on "signs" alone: not a request for it
             return Found((ranked[0][0],), query, scores)
         return Found(tuple(m for m, _s, _l in ranked[:MAX_CHOICES]), query, scores)
     return Found((), (topic or _asked_for(text)), {})
+
+
+def _shared_words(library: Library) -> set[str]:
+    """Words in the names of more than one module ("signs", "heart", "blood"): alone, they name none."""
+    seen: dict[str, int] = {}
+    for module in library.modules.values():
+        for word in {w for name in _names(module) for w in name}:
+            seen[word] = seen.get(word, 0) + 1
+    return {word for word, count in seen.items() if count > 1}
+
+
+def _names_it(module: Module, query: str, shared: set[str]) -> bool:
+    """Whether the words ``query`` shares with one of the module's names include one only it uses."""
+    asked = words(query)
+    return any(coverage([word], asked) == 1.0 and word not in shared for name in _names(module) for word in name)
 
 
 def _asked_for(text: str) -> str:
