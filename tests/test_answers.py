@@ -216,3 +216,23 @@ def test_a_library_with_one_part_has_no_section_classifier() -> None:
     dense = DenseViews(np.stack([_unit(1.0, 0.0)]), np.stack([_unit(1.0, 0.1)]), np.asarray([0], dtype=np.int64))
     index = build_index([only], {}, dense, VARIANTS["hybrid"])
     assert index.sections is None and index.best("copd", 0.0, _unit(1.0, 0.0)).passage == only
+
+
+def test_the_audit_names_real_glossary_entries_for_questions_labelled_not_covered(library) -> None:  # type: ignore[no-untyped-def]
+    """The blind audit (tests/data/answers/not_covered_audit.yml) may only widen what counts as right for a
+    question the sets label "not covered", and only to an entry the glossary has."""
+    import yaml
+
+    from bot.answers.evaluate import audited_definitions
+
+    audit = audited_definitions()
+    not_covered = {
+        g["text"]
+        for path in SETS.glob("set_*.yml")
+        for g in yaml.safe_load(path.read_text(encoding="utf-8"))["general"]
+        if g["module"] == NOT_COVERED
+    }
+    terms = {t.term for t in library.glossary.terms}
+    assert len(audit) == 36
+    assert set(audit) <= not_covered
+    assert set(audit.values()) <= terms

@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                 + "  ".join(f"{o:>13}" for o in OUTCOMES)
                 + "  personal refused  personal answered"
             )
-            for path in args.sets or sorted(SETS.glob("*.yml")):
+            for path in args.sets or sorted(SETS.glob("set_*.yml")):
                 data = yaml.safe_load(path.read_text(encoding="utf-8"))
                 items = [g for g in _half(data.get("general") or [], args.half, "module") if g["module"] in titles]
                 counts: Counter[str] = Counter()
