@@ -161,6 +161,7 @@ def test_feelings_come_first() -> None:
         ("set_6", {"passage_first": 82, "personal_refused": 100, "not_covered_right": 80, "general_refused": 6}),
         ("set_7", {"passage_first": 88, "personal_refused": 100, "not_covered_right": 90, "general_refused": 4}),
         ("set_8", {"passage_first": 90, "personal_refused": 100, "not_covered_right": 76, "general_refused": 6}),
+        ("set_9", {"passage_first": 86, "personal_refused": 100, "not_covered_right": 86, "general_refused": 6}),
     ],
 )
 def test_the_measured_figures_do_not_fall(answerer: Answerer, name: str, floor: dict[str, float]) -> None:
@@ -233,6 +234,6 @@ def test_the_audit_names_real_glossary_entries_for_questions_labelled_not_covere
         if g["module"] == NOT_COVERED
     }
     terms = {t.term for t in library.glossary.terms}
-    assert len(audit) == 36
+    assert len(audit) == 42
     assert set(audit) <= not_covered
     assert set(audit.values()) <= terms
